@@ -18,19 +18,43 @@ export function findCycles(nodes: readonly DependencyNode[]): string[][] {
     if (!index.has(n.id)) index.set(n.id, i);
   });
   const state = new Map<string, "active" | "done">();
+  // The depth-first path, with the next edge to follow from each node on it: an explicit stack,
+  // so a chain of any length does not overflow the call stack.
   const stack: string[] = [];
+  const nextEdge: number[] = [];
+  const position = new Map<string, number>();
   const cycles: string[][] = [];
   const seen = new Set<string>();
 
-  const visit = (id: string): void => {
+  const push = (id: string): void => {
     state.set(id, "active");
+    position.set(id, stack.length);
     stack.push(id);
-    const node = nodes[index.get(id)!]!;
-    for (const dep of node.dependsOn) {
+    nextEdge.push(0);
+  };
+
+  for (const root of nodes) {
+    if (state.has(root.id)) continue;
+    push(root.id);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const id = stack[top]!;
+      const deps = nodes[index.get(id)!]!.dependsOn;
+      const e = nextEdge[top]!;
+      if (e >= deps.length) {
+        stack.pop();
+        nextEdge.pop();
+        position.delete(id);
+        state.set(id, "done");
+        continue;
+      }
+      nextEdge[top] = e + 1;
+      const dep = deps[e]!;
       if (dep === id || !index.has(dep)) continue;
       const s = state.get(dep);
       if (s === "active") {
-        const cycle = stack.slice(stack.indexOf(dep));
+        const from: number = position.get(dep)!; // active ids are on the stack
+        const cycle = stack.slice(from);
         const rotated = rotateToFirst(cycle, index);
         const key = rotated.join("\u0000");
         if (!seen.has(key)) {
@@ -38,14 +62,10 @@ export function findCycles(nodes: readonly DependencyNode[]): string[][] {
           cycles.push(rotated);
         }
       } else if (s === undefined) {
-        visit(dep);
+        push(dep);
       }
     }
-    stack.pop();
-    state.set(id, "done");
-  };
-
-  for (const n of nodes) if (!state.has(n.id)) visit(n.id);
+  }
   return cycles;
 }
 

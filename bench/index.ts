@@ -1,0 +1,45 @@
+// `npm run bench [-- --quick] [-- --only name,name]`: runs the benches and writes BENCHMARKS.md.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { benchCheckLarge } from "./check-large.js";
+import { benchStartup } from "./startup.js";
+import type { BenchContext, BenchResult } from "./types.js";
+
+const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<BenchResult>> = {
+  startup: benchStartup,
+  check: benchCheckLarge,
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyIdx = args.indexOf("--only");
+const only = onlyIdx >= 0 ? (args[onlyIdx + 1] ?? "").split(",") : Object.keys(benches);
+const root = resolve(import.meta.dirname, "../..");
+const ctx: BenchContext = { root, bin: join(root, "dist/src/cli/bin.js"), quick };
+
+const sections: string[] = [];
+for (const name of only) {
+  const bench = benches[name];
+  if (bench === undefined) throw new Error(`unknown bench ${name}; known: ${Object.keys(benches).join(", ")}`);
+  console.error(`bench: ${name}…`);
+  const r = await bench(ctx);
+  sections.push(`## ${r.title}\n\n${r.markdown}\n`);
+  console.error(r.markdown);
+}
+
+const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
+const cpu = cpus()[0]?.model ?? "unknown cpu";
+const header = [
+  "# Benchmarks",
+  "",
+  `Written by \`npm run bench${quick ? " -- --quick" : ""}${onlyIdx >= 0 ? ` -- --only ${only.join(",")}` : ""}\` at commit ${git} on ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
+  "Figures are wall-clock times; every ratio compares things measured side by side in the same run.",
+  "",
+].join("\n");
+mkdirSync(join(root, "bench/results"), { recursive: true });
+const out = `${header}\n${sections.join("\n")}`;
+writeFileSync(join(root, quick ? "bench/results/BENCHMARKS.quick.md" : "BENCHMARKS.md"), out);
+console.error(`wrote ${quick ? "bench/results/BENCHMARKS.quick.md" : "BENCHMARKS.md"}`);

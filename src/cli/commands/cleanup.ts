@@ -1,0 +1,242 @@
+// `flotilla cleanup [RUN] [--force]`: removes lane folders whose work is safe. It only ever removes
+// worktree folders: lane branches and the refs under refs/flotilla/ stay, so every commit an agent
+// made stays reachable (DESIGN.md invariant 1).
+import { existsSync, realpathSync, rmdirSync } from "node:fs";
+import { resolve, sep } from "node:path";
+import * as git from "../../adapters/git/index.js";
+import { MERGED_STATUSES } from "../../core/report.js";
+import type { AttemptRecord, ItemRecord, RunRecord } from "../../core/state-types.js";
+import { flotillaPaths } from "../../engine/paths.js";
+import { ExitCode } from "../exit-codes.js";
+import type { CliIO } from "../io.js";
+import { openStateForCli, pickRun } from "../open-state.js";
+import { table } from "../render/report-text.js";
+import { unreachable } from "../../util/result.js";
+
+/** What cleanup decides for one folder, before looking at the disk. */
+export interface LaneDecision {
+  /** `attempt` for a lane, `gate` for the run's gate worktree. */
+  readonly kind: "attempt" | "gate";
+  readonly itemId?: string;
+  readonly attempt?: number;
+  readonly path: string;
+  readonly action: "remove" | "keep";
+  readonly why: string;
+}
+
+/**
+ * Decides, for each lane of a run, whether cleanup may remove it: lanes of merged or landed items,
+ * and (once the run is not running) lanes of attempts a later attempt superseded; lanes of failed,
+ * blocked or cancelled items only with `force`; nothing else of a running or interrupted run.
+ */
+export function planCleanup(opts: {
+  run: RunRecord;
+  items: readonly ItemRecord[];
+  attempts: readonly AttemptRecord[];
+  force: boolean;
+  gateWorktree?: string;
+}): LaneDecision[] {
+  const { run, force } = opts;
+  const items = new Map(opts.items.map((i) => [i.id, i]));
+  const newest = new Map<string, number>();
+  for (const a of opts.attempts) newest.set(a.itemId, Math.max(newest.get(a.itemId) ?? 0, a.n));
+  const decisions: LaneDecision[] = opts.attempts.map((a) => {
+    const item = items.get(a.itemId);
+    const status = item?.status;
+    const lane = { kind: "attempt" as const, itemId: a.itemId, attempt: a.n, path: a.laneDir };
+    const remove = (why: string): LaneDecision => ({ ...lane, action: "remove", why });
+    const keep = (why: string): LaneDecision => ({ ...lane, action: "keep", why });
+    if (status !== undefined && MERGED_STATUSES.has(status)) return remove(`${a.itemId} is ${status}`);
+    if (run.status === "running") return keep("the run is still running");
+    const last = newest.get(a.itemId) ?? a.n;
+    if (a.n < last) return remove(`superseded by attempt ${last}`);
+    switch (status) {
+      case "failed":
+      case "blocked":
+      case "cancelled":
+        return force
+          ? remove(`${a.itemId} is ${status} (--force)`)
+          : keep(`${a.itemId} is ${status}: look at it there; \`flotilla cleanup --force\` removes it`);
+      case undefined:
+        return force ? remove("its item is not in the run (--force)") : keep("its item is not in the run");
+      case "pending":
+      case "ready":
+      case "running":
+      case "verifying":
+      case "queued":
+        return run.status === "interrupted"
+          ? keep(
+              `the run was interrupted with ${a.itemId} ${status}; \`flotilla resume ${run.id}\` may need it`,
+            )
+          : force
+            ? remove(`${a.itemId} was left ${status} (--force)`)
+            : keep(`${a.itemId} was left ${status}; \`flotilla cleanup --force\` removes it`);
+      case "merged":
+      case "landed":
+        return remove(`${a.itemId} is ${status}`);
+      default:
+        return unreachable(status, "item status");
+    }
+  });
+  if (opts.gateWorktree !== undefined) {
+    const over = run.status !== "running" && run.status !== "interrupted";
+    decisions.push({
+      kind: "gate",
+      path: opts.gateWorktree,
+      action: over ? "remove" : "keep",
+      why: over ? "the run is over" : `the run is ${run.status}`,
+    });
+  }
+  return decisions;
+}
+
+/** What happened to one folder. */
+interface Outcome {
+  readonly decision: LaneDecision;
+  readonly removed: boolean;
+  readonly why: string;
+}
+
+/** Runs `cleanup`; exit 0 (what could not be removed is printed, with why); 2 when there is nothing to read. */
+export async function cleanupCommand(opts: {
+  io: CliIO;
+  runId: string | undefined;
+  force: boolean;
+}): Promise<number> {
+  const { io } = opts;
+  const opened = openStateForCli(io);
+  if (opened === undefined) return ExitCode.usage;
+  const { store, commonDir } = opened;
+  const paths = flotillaPaths(commonDir);
+  let runs: RunRecord[];
+  const plans: { run: RunRecord; decisions: LaneDecision[] }[] = [];
+  try {
+    if (opts.runId === undefined) {
+      runs = store.listRuns();
+      if (runs.length === 0) {
+        io.out("Nothing to clean up: no flotilla run in this repository yet.\n");
+        return ExitCode.ok;
+      }
+    } else {
+      const run = pickRun(io, store, opts.runId);
+      if (run === undefined) return ExitCode.usage;
+      runs = [run];
+    }
+    for (const run of runs) {
+      const gate = paths.gateWorktree(run.id);
+      plans.push({
+        run,
+        decisions: planCleanup({
+          run,
+          items: store.listItems(run.id),
+          attempts: store.listAttempts(run.id),
+          force: opts.force,
+          ...(existsSync(gate) ? { gateWorktree: gate } : {}),
+        }),
+      });
+    }
+  } finally {
+    store.close();
+  }
+
+  // git runs in the common dir: the user's own folder may be one of the lanes going away.
+  const registered = new Set((await git.worktreeList(commonDir)).map((w) => canonical(w.path)));
+  const here = canonical(io.cwd);
+  let removed = 0;
+  let kept = 0;
+  let gone = 0;
+  const lines: string[] = [];
+  for (const { run, decisions } of plans) {
+    const outcomes: Outcome[] = [];
+    for (const d of decisions) {
+      if (!existsSync(d.path)) {
+        gone += 1;
+        continue;
+      }
+      const outcome = await apply({ d, commonDir, registered, here, force: opts.force });
+      outcomes.push(outcome);
+      if (outcome.removed) removed += 1;
+      else kept += 1;
+    }
+    removeIfEmpty(resolve(paths.root, "lanes", run.id));
+    if (outcomes.length === 0) continue;
+    lines.push(`${run.id} (${run.status})`);
+    const rows = table(outcomes.map((o) => [o.removed ? "removed" : "kept", label(o.decision), o.why]));
+    outcomes.forEach((o, k) => {
+      lines.push(`  ${rows[k] ?? ""}`);
+      lines.push(`      ${o.decision.path}`);
+    });
+  }
+  const pruned = await git.worktreePrune(commonDir);
+  if (lines.length === 0) lines.push("Nothing to clean up: no lane folders are left.");
+  const summary = [
+    `Removed ${removed} folder${removed === 1 ? "" : "s"}, kept ${kept}`,
+    ...(gone > 0 ? [`${gone} already gone`] : []),
+  ].join(", ");
+  lines.push(
+    "",
+    `${summary}. Lane branches and refs/flotilla/ refs were not touched: every commit stays reachable.`,
+    pruned.ok ? "Ran git worktree prune." : `git worktree prune failed: ${pruned.error.message}`,
+  );
+  io.out(`${lines.join("\n")}\n`);
+  return ExitCode.ok;
+}
+
+// Removes one folder when the decision and the disk allow it; says why not otherwise.
+async function apply(opts: {
+  d: LaneDecision;
+  commonDir: string;
+  registered: ReadonlySet<string>;
+  here: string;
+  force: boolean;
+}): Promise<Outcome> {
+  const { d } = opts;
+  if (d.action === "keep") return { decision: d, removed: false, why: d.why };
+  const path = canonical(d.path);
+  if (!opts.registered.has(path)) {
+    return {
+      decision: d,
+      removed: false,
+      why: "not a git worktree of this repository: left alone (remove it by hand if it is not needed)",
+    };
+  }
+  if (opts.here === path || opts.here.startsWith(path + sep)) {
+    return { decision: d, removed: false, why: `${d.why}, but you are in it: run cleanup from elsewhere` };
+  }
+  // The gate worktree holds nothing but a checkout of merged commits; a lane is removed gently first.
+  const first = await git.worktreeRemove({ cwd: opts.commonDir, path, force: d.kind === "gate" });
+  if (first.ok) return { decision: d, removed: true, why: d.why };
+  if (opts.force) {
+    const again = await git.worktreeRemove({ cwd: opts.commonDir, path, force: true });
+    if (again.ok)
+      return { decision: d, removed: true, why: `${d.why}; it had changes or was locked (--force)` };
+    return { decision: d, removed: false, why: `git could not remove it: ${again.error.message}` };
+  }
+  return {
+    decision: d,
+    removed: false,
+    why: `${d.why}, but git refused (uncommitted changes, untracked files or a lock): \`flotilla cleanup --force\` removes it anyway`,
+  };
+}
+
+function label(d: LaneDecision): string {
+  return d.kind === "gate" ? "gate worktree" : `${d.itemId ?? "?"} #${d.attempt ?? 0}`;
+}
+
+// The same folder spelled the same way (git prints real paths; /tmp may be a symlink).
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+// The run's lanes folder, once its last lane went; anything still in it stays.
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty, or not there: both fine.
+  }
+}

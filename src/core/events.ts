@@ -1,0 +1,53 @@
+// What the engine tells the world. The engine emits these; reporters (terminal, database) print
+// or store them. Nothing in the engine prints.
+
+import type { AttemptOutcome, GateStage, ItemStatus, RunStatus } from "./state-types.js";
+
+/** Every event of a run, tagged by `type`. */
+export type RunEvent =
+  | {
+      readonly type: "run-started";
+      readonly runId: string;
+      readonly plan: string;
+      readonly base: string;
+      readonly integrationBranch: string;
+      readonly items: number;
+    }
+  | { readonly type: "item-state"; readonly itemId: string; readonly state: ItemStatus; readonly reason?: string }
+  | {
+      readonly type: "attempt-started";
+      readonly itemId: string;
+      readonly attempt: number;
+      readonly agent: string;
+      readonly lane: string;
+      readonly branch: string;
+    }
+  | {
+      readonly type: "attempt-ended";
+      readonly itemId: string;
+      readonly attempt: number;
+      readonly outcome: AttemptOutcome;
+      readonly reason?: string;
+      readonly costUsd?: number;
+      readonly durationMs: number;
+    }
+  | {
+      readonly type: "gate-ended";
+      readonly stage: GateStage;
+      readonly itemId?: string;
+      readonly attempt?: number;
+      readonly command: string;
+      readonly passed: boolean;
+      readonly exitCode: number | null;
+      readonly timedOut: boolean;
+      readonly durationMs: number;
+    }
+  | { readonly type: "merged"; readonly itemId: string; readonly attempt: number; readonly commit: string }
+  | { readonly type: "merge-conflict"; readonly itemId: string; readonly attempt: number; readonly files: readonly string[] }
+  | { readonly type: "landed"; readonly base: string; readonly commit: string }
+  | { readonly type: "land-skipped"; readonly reason: string }
+  | { readonly type: "warning"; readonly message: string; readonly itemId?: string }
+  | { readonly type: "run-ended"; readonly status: RunStatus; readonly exitCode: number };
+
+/** Where events go; the engine calls it synchronously and never waits on it. */
+export type EventSink = (event: RunEvent) => void;

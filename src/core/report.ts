@@ -1,0 +1,331 @@
+// The report model: the run's records turned into the `report --json` object and the `status`
+// view. Pure: the records and the clock come in, a plain object goes out; reporters print it.
+import type {
+  Report,
+  ReportAttempt,
+  ReportGateRun,
+  ReportItem,
+  ReportRun,
+  ReportTotals,
+  StatusCounts,
+  StatusItem,
+  StatusView,
+} from "./report-types.js";
+import type { AttemptRecord, GateRunRecord, ItemRecord, ItemStatus, RunRecord } from "./state-types.js";
+
+/** Every item state in the order of DESIGN.md "Item states", so counts print in a stable order. */
+export const ITEM_STATUSES: readonly ItemStatus[] = [
+  "pending",
+  "ready",
+  "running",
+  "verifying",
+  "queued",
+  "merged",
+  "landed",
+  "failed",
+  "blocked",
+  "cancelled",
+];
+
+/** The item states whose work is on the integration branch (and so safe to clean up). */
+export const MERGED_STATUSES: ReadonlySet<ItemStatus> = new Set(["merged", "landed"]);
+
+/** The item states in which an agent or the merge queue is working on the item. */
+export const ACTIVE_STATUSES: ReadonlySet<ItemStatus> = new Set(["running", "verifying", "queued"]);
+
+/** What buildReport reads: a run's records as the state store lists them. */
+export interface ReportInput {
+  readonly run: RunRecord;
+  readonly items: readonly ItemRecord[];
+  readonly attempts: readonly AttemptRecord[];
+  readonly gateRuns: readonly GateRunRecord[];
+  /** The clock for running attempts and runs; default the current time. */
+  readonly now?: Date;
+}
+
+/** Builds the `report --json` object from a run's records. */
+export function buildReport(input: ReportInput): Report {
+  const now = input.now ?? new Date();
+  const { run } = input;
+  const titles = planTitles(run.planJson);
+  const byItem = attemptsByItem(input.attempts);
+  const items: ReportItem[] = input.items.map((item) => {
+    const attempts = (byItem.get(item.id) ?? []).map((a) => reportAttempt(a));
+    return {
+      id: item.id,
+      status: item.status,
+      attempts,
+      merged_commit: item.mergedCommit ?? null,
+      conflict: { class: item.conflictClass ?? null, files: [...item.conflictFiles] },
+      files_changed: [...item.filesChanged],
+      commits: item.commits.map((c) => ({ sha: c.sha, subject: c.subject })),
+      title: titles.get(item.id) ?? null,
+      last_reason: item.lastReason ?? null,
+      retries_used: item.retriesUsed,
+      fix_forwards_used: item.fixForwardsUsed,
+      notes: item.notes ?? null,
+      cost_usd: sumOrNull(
+        attempts.map((a) => a.cost_usd),
+        6,
+      ),
+    };
+  });
+  const gates = input.gateRuns.map(reportGate);
+  const allAttempts = items.flatMap((i) => i.attempts);
+  const totals: ReportTotals = {
+    cost_usd: sumOrNull(
+      allAttempts.map((a) => a.cost_usd),
+      6,
+    ),
+    agent_seconds: round(
+      input.attempts.reduce((s, a) => s + secondsBetween(a.startedAt, a.endedAt ?? now.toISOString()), 0),
+      3,
+    ),
+    wall_seconds: secondsBetween(run.startedAt, run.endedAt ?? now.toISOString()),
+    gate_runs: gates.length,
+    merges: items.filter((i) => i.merged_commit !== null).length,
+    tokens_in: sumOrNull(
+      allAttempts.map((a) => a.tokens_in),
+      0,
+    ),
+    tokens_out: sumOrNull(
+      allAttempts.map((a) => a.tokens_out),
+      0,
+    ),
+    attempts: allAttempts.length,
+    gate_failures: gates.filter((g) => !g.passed).length,
+    items: items.length,
+    items_by_status: countByStatus(input.items),
+  };
+  const reportRunPart = reportRun(run);
+  return {
+    run: reportRunPart,
+    items,
+    totals,
+    gates,
+    next_steps: nextSteps(reportRunPart, items),
+    generated_at: now.toISOString(),
+  };
+}
+
+/** What buildStatusView reads. */
+export interface StatusInput {
+  readonly run: RunRecord;
+  readonly items: readonly ItemRecord[];
+  readonly attempts: readonly AttemptRecord[];
+  readonly now?: Date;
+  /** Whether the run's orchestrator process lives (the caller can look; the core cannot). */
+  readonly ownerAlive?: boolean;
+}
+
+/** Builds what `flotilla status` shows: each item with its newest attempt, counts and cost so far. */
+export function buildStatusView(input: StatusInput): StatusView {
+  const now = input.now ?? new Date();
+  const nowIso = now.toISOString();
+  const titles = planTitles(input.run.planJson);
+  const byItem = attemptsByItem(input.attempts);
+  const items: StatusItem[] = input.items.map((item) => {
+    const attempts = byItem.get(item.id) ?? [];
+    const current = attempts[attempts.length - 1];
+    return {
+      id: item.id,
+      title: titles.get(item.id) ?? null,
+      status: item.status,
+      attempts: attempts.length,
+      attempt: current?.n ?? null,
+      agent: current?.agent ?? null,
+      lane: current?.laneDir ?? null,
+      attempt_started_at: current?.startedAt ?? null,
+      attempt_seconds:
+        current === undefined ? null : secondsBetween(current.startedAt, current.endedAt ?? nowIso),
+      attempt_outcome: current?.outcome ?? null,
+      cost_usd: sumOrNull(
+        attempts.map((a) => a.costUsd ?? null),
+        6,
+      ),
+      merged_commit: item.mergedCommit ?? null,
+      last_reason: item.lastReason ?? null,
+    };
+  });
+  return {
+    run: {
+      ...reportRun(input.run),
+      elapsed_seconds: secondsBetween(input.run.startedAt, input.run.endedAt ?? nowIso),
+      owner_alive: input.ownerAlive ?? null,
+    },
+    counts: countByStatus(input.items),
+    items,
+    cost_usd: sumOrNull(
+      input.attempts.map((a) => a.costUsd ?? null),
+      6,
+    ),
+    tokens_in: sumOrNull(
+      input.attempts.map((a) => a.tokensIn ?? null),
+      0,
+    ),
+    tokens_out: sumOrNull(
+      input.attempts.map((a) => a.tokensOut ?? null),
+      0,
+    ),
+    generated_at: nowIso,
+  };
+}
+
+/** Counts items by state, every state present (0 when none). */
+export function countByStatus(items: readonly { readonly status: ItemStatus }[]): StatusCounts {
+  const counts = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
+  for (const i of items) counts[i.status] += 1;
+  return counts;
+}
+
+function reportRun(run: RunRecord): ReportRun {
+  return {
+    id: run.id,
+    plan: run.planFile,
+    status: run.status,
+    base: run.base,
+    integration_branch: run.integrationBranch,
+    started_at: run.startedAt,
+    ended_at: run.endedAt ?? null,
+    landed_commit: run.landedCommit ?? null,
+    plan_name: run.planName,
+    base_commit: run.baseCommit,
+    host: run.host,
+    pid: run.pid,
+  };
+}
+
+function reportAttempt(a: AttemptRecord): ReportAttempt {
+  return {
+    n: a.n,
+    agent: a.agent,
+    started_at: a.startedAt,
+    ended_at: a.endedAt ?? null,
+    exit_code: a.exitCode ?? null,
+    outcome: a.outcome ?? null,
+    cost_usd: a.costUsd ?? null,
+    tokens_in: a.tokensIn ?? null,
+    tokens_out: a.tokensOut ?? null,
+    feedback: a.feedback ?? null,
+    reason: a.reason ?? null,
+    signal: a.signal ?? null,
+    lane: a.laneDir,
+    branch: a.branch,
+    base_commit: a.baseCommit,
+    head_commit: a.headCommit ?? null,
+    duration_seconds: a.endedAt === undefined ? null : secondsBetween(a.startedAt, a.endedAt),
+    num_turns: a.numTurns ?? null,
+    session_id: a.sessionId ?? null,
+    permission_denials: [...a.permissionDenials],
+    violations: [...a.violations],
+    agent_status: a.agentStatus ?? null,
+    agent_notes: a.agentNotes ?? null,
+    stdout_file: a.stdoutFile ?? null,
+    stderr_file: a.stderrFile ?? null,
+  };
+}
+
+function reportGate(g: GateRunRecord): ReportGateRun {
+  return {
+    stage: g.stage,
+    item: g.itemId ?? null,
+    attempt: g.attempt ?? null,
+    command: g.command,
+    passed: g.exitCode === 0 && !g.timedOut,
+    exit_code: g.exitCode ?? null,
+    timed_out: g.timedOut,
+    duration_seconds: round(g.durationMs / 1000, 3),
+    started_at: g.startedAt,
+    output_file: g.outputFile ?? null,
+    output_tail: g.outputTail,
+  };
+}
+
+/**
+ * What a person would do next, given how the run went (the report's `next_steps`); a renderer that
+ * lists the failed lanes on its own leaves them out with `failedLanes: false`.
+ */
+export function nextSteps(
+  run: ReportRun,
+  items: readonly ReportItem[],
+  options: { readonly failedLanes?: boolean } = {},
+): string[] {
+  const steps: string[] = [];
+  if (run.status === "running")
+    steps.push(`the run is still going: \`flotilla status ${run.id}\` follows it`);
+  if (run.status === "interrupted")
+    steps.push(`\`flotilla resume ${run.id}\` continues the run where it stopped`);
+  for (const item of options.failedLanes === false ? [] : items) {
+    if (item.status !== "failed") continue;
+    const last = item.attempts[item.attempts.length - 1];
+    if (last === undefined) continue;
+    const logs = last.stdout_file === null ? "" : `; agent output: ${last.stdout_file}`;
+    steps.push(`${item.id} failed: its last lane is ${last.lane} (branch ${last.branch})${logs}`);
+  }
+  if (run.landed_commit !== null) {
+    steps.push(`\`git log --oneline --first-parent ${run.base}\`: the landed work is on ${run.base}`);
+  } else if (items.some((i) => i.merged_commit !== null)) {
+    steps.push(
+      `\`git log --oneline --first-parent ${run.integration_branch}\`: the merged work (not landed on ${run.base})`,
+    );
+  }
+  // Matches what `flotilla cleanup` removes: lanes of merged items always, superseded ones once the run is over.
+  const cleanable = items.some(
+    (i) => MERGED_STATUSES.has(i.status) || (i.attempts.length > 1 && run.status !== "running"),
+  );
+  if (cleanable) {
+    steps.push(
+      `\`flotilla cleanup ${run.id}\` removes the lanes of merged items and superseded attempts; failed lanes stay until --force (branches and refs stay either way)`,
+    );
+  }
+  return steps;
+}
+
+function attemptsByItem(attempts: readonly AttemptRecord[]): Map<string, AttemptRecord[]> {
+  const map = new Map<string, AttemptRecord[]>();
+  for (const a of attempts) {
+    const list = map.get(a.itemId);
+    if (list === undefined) map.set(a.itemId, [a]);
+    else list.push(a);
+  }
+  for (const list of map.values()) list.sort((x, y) => x.n - y.n);
+  return map;
+}
+
+// Item titles from the plan JSON the run started with; tolerant of older or foreign shapes.
+function planTitles(planJson: string): Map<string, string> {
+  const titles = new Map<string, string>();
+  let plan: unknown;
+  try {
+    plan = JSON.parse(planJson);
+  } catch {
+    return titles;
+  }
+  if (typeof plan !== "object" || plan === null || !("items" in plan) || !Array.isArray(plan.items))
+    return titles;
+  for (const item of plan.items as unknown[]) {
+    if (typeof item !== "object" || item === null) continue;
+    const { id, title } = item as { id?: unknown; title?: unknown };
+    if (typeof id === "string" && typeof title === "string" && title !== "") titles.set(id, title);
+  }
+  return titles;
+}
+
+function sumOrNull(values: readonly (number | null)[], decimals: number): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  if (present.length === 0) return null;
+  return round(
+    present.reduce((s, v) => s + v, 0),
+    decimals,
+  );
+}
+
+function secondsBetween(fromIso: string, toIso: string): number {
+  const ms = Date.parse(toIso) - Date.parse(fromIso);
+  return Number.isFinite(ms) ? round(Math.max(0, ms) / 1000, 3) : 0;
+}
+
+function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}

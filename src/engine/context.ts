@@ -1,0 +1,45 @@
+// What every engine step needs, passed explicitly (no globals, no process.chdir).
+import type { StateStore } from "../core/state-types.js";
+import type { EventSink } from "../core/events.js";
+import type { Plan } from "../plan/types.js";
+import type { FlotillaPaths } from "./paths.js";
+
+/** Tunables of the engine that are not plan keys (tests shorten them). */
+export interface EngineOptions {
+  readonly gateTimeoutSeconds: number;
+  /** SIGTERM → SIGKILL grace when an agent or gate is stopped. */
+  readonly killGraceMs: number;
+  /** Per-stream cap of agent logs. */
+  readonly logCapBytes: number;
+  /** First port of the range handed to lane k is portBase + k * portStride. */
+  readonly portBase: number;
+  readonly portStride: number;
+}
+
+/** Defaults for EngineOptions. */
+export const defaultEngineOptions: EngineOptions = {
+  gateTimeoutSeconds: 30 * 60,
+  killGraceMs: 5000,
+  logCapBytes: 50 * 1024 * 1024,
+  portBase: 41000,
+  portStride: 10,
+};
+
+/** The context of one run, shared by its steps. */
+export interface EngineContext {
+  readonly runId: string;
+  readonly plan: Plan;
+  /** The user's checkout where flotilla was started (read only: never checked out, reset or stashed). */
+  readonly repoDir: string;
+  readonly commonDir: string;
+  readonly paths: FlotillaPaths;
+  readonly store: StateStore;
+  readonly emit: EventSink;
+  readonly options: EngineOptions;
+  /** Aborted on the second Ctrl-C or SIGTERM: running agents and gates are stopped. */
+  readonly hardStop: AbortSignal;
+  /** The environment processes start from (secrets stay in it, never in logs). */
+  readonly baseEnv: NodeJS.ProcessEnv;
+  readonly base: string;
+  readonly integrationBranch: string;
+}

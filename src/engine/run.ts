@@ -1,0 +1,377 @@
+// A run from start to end: preflight, the state rows, then the loop — the scheduler picks ready
+// items, attempts run in their lanes, finished work goes through the merge queue, failures come
+// back with feedback until retries run out — and finally the land. The engine prints nothing: it
+// emits events and writes the state store.
+import { hostname } from "node:os";
+import * as git from "../adapters/git/index.js";
+import { processStartTime } from "../adapters/process/group.js";
+import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
+import type { EventSink, RunEvent } from "../core/events.js";
+import type { FeedbackEntry, RelayEntry } from "../core/prompt.js";
+import type { AttemptOutcome, ItemStatus, JsonObject, RunStatus, StateStore } from "../core/state-types.js";
+import { buildGraph, computeWaves, conflictGroups } from "../graph/index.js";
+import type { Item, Plan } from "../plan/types.js";
+import { err, ok, type Result } from "../util/result.js";
+import { runAttempt, type AttemptResult } from "./attempt.js";
+import { defaultEngineOptions, type EngineContext, type EngineOptions } from "./context.js";
+import { landRun } from "./land.js";
+import { createMergeQueue, type MergeOutcome, type QueueEntry } from "./merge-queue.js";
+import { flotillaPaths } from "./paths.js";
+import { preflight, type PreflightProblem } from "./preflight.js";
+import { acquireRunLock } from "./run-lock.js";
+
+/** Everything a run needs from its caller. */
+export interface RunRequest {
+  readonly plan: Plan;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Opens the state store at the given path (the CLI passes the SQLite store). */
+  readonly openStore: (file: string) => Result<StateStore, Error>;
+  readonly emit: EventSink;
+  /** Aborted on the first Ctrl-C: no new attempts start; running ones finish and merge. */
+  readonly stop?: AbortSignal;
+  /** Aborted on the second Ctrl-C or SIGTERM: agents and gates are stopped; the run is resumable. */
+  readonly hardStop?: AbortSignal;
+  readonly restart?: boolean;
+  readonly allowNested?: boolean;
+  readonly options?: Partial<EngineOptions>;
+  /** Recorded on the run: the flags that overrode plan keys. */
+  readonly overrides?: JsonObject;
+}
+
+/** Why a run did not start (exit 2: nothing was started). */
+export type RunRefusal =
+  | { readonly reason: "preflight"; readonly problems: readonly PreflightProblem[] }
+  | { readonly reason: "unfinished-run"; readonly runId: string; readonly message: string }
+  | { readonly reason: "locked"; readonly runId: string; readonly message: string }
+  | { readonly reason: "state"; readonly message: string };
+
+/** How a run ended. */
+export interface RunOutcome {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly exitCode: 0 | 1 | 3;
+  readonly stateDb: string;
+}
+
+/** Runs a plan to its end (or until stopped). */
+export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, RunRefusal>> {
+  const pre = await preflight({ plan: req.plan, cwd: req.cwd, env: req.env, allowNested: req.allowNested === true });
+  if (!pre.ok) return err({ reason: "preflight", problems: pre.error });
+  const facts = pre.value;
+  const paths = flotillaPaths(facts.commonDir);
+  const opened = req.openStore(paths.stateDb);
+  if (!opened.ok) return err({ reason: "state", message: opened.error.message });
+  const store = opened.value;
+  try {
+    const unfinished = store.latestUnfinishedRun({ planName: req.plan.name });
+    if (unfinished !== undefined && req.restart !== true) {
+      return err({
+        reason: "unfinished-run",
+        runId: unfinished.id,
+        message: `run ${unfinished.id} of plan "${req.plan.name}" is unfinished (${unfinished.status}); continue it with \`flotilla resume ${unfinished.id}\` or start over with \`flotilla run --restart\``,
+      });
+    }
+    const lock = acquireRunLock({ file: paths.lock, runId: "(starting)" });
+    if (!lock.ok) {
+      return err({
+        reason: "locked",
+        runId: lock.holder.runId,
+        message: `another flotilla run is active in this repository: ${lock.holder.runId} (pid ${lock.holder.pid} on ${lock.holder.host}); wait for it or stop it first`,
+      });
+    }
+    try {
+      if (unfinished !== undefined) {
+        store.updateRun(unfinished.id, { status: "failed", endedAt: new Date().toISOString() });
+      }
+      const run = store.createRun({
+        planFile: req.plan.file,
+        planName: req.plan.name,
+        planJson: JSON.stringify(req.plan),
+        base: facts.base,
+        baseCommit: facts.baseCommit,
+        integrationBranch: req.plan.integrationBranch,
+        startedAt: new Date().toISOString(),
+        pid: process.pid,
+        pidStartTime: processStartTime(process.pid),
+        host: hostname(),
+        optionsJson: JSON.stringify(req.overrides ?? {}),
+      });
+      if (lock.tookOverFrom !== undefined) {
+        req.emit({ type: "warning", message: `took over a stale run lock left by ${lock.tookOverFrom.runId} (pid ${lock.tookOverFrom.pid})` });
+      }
+      const hard = req.hardStop ?? new AbortController().signal;
+      const ctx: EngineContext = {
+        runId: run.id,
+        plan: req.plan,
+        repoDir: facts.repoDir,
+        commonDir: facts.commonDir,
+        paths,
+        store,
+        emit: (e: RunEvent) => {
+          store.appendEvent({ runId: run.id, type: e.type, itemId: "itemId" in e ? e.itemId : undefined, attempt: "attempt" in e ? e.attempt : undefined, data: e as unknown as JsonObject });
+          req.emit(e);
+        },
+        options: { ...defaultEngineOptions, ...req.options },
+        hardStop: hard,
+        baseEnv: req.env,
+        base: facts.base,
+        integrationBranch: req.plan.integrationBranch,
+      };
+      if (facts.integrationTip === undefined) {
+        const made = await git.updateRef({ cwd: facts.repoDir, ref: `refs/heads/${req.plan.integrationBranch}`, newValue: facts.baseCommit, oldValue: git.ZERO_OID });
+        if (!made.ok) throw new Error(`could not create the integration branch ${req.plan.integrationBranch}`);
+      }
+      store.upsertItems(run.id, req.plan.items.map((i) => ({ id: i.id, status: "pending" as const })));
+      ctx.emit({ type: "run-started", runId: run.id, plan: req.plan.file, base: facts.base, integrationBranch: req.plan.integrationBranch, items: req.plan.items.length });
+      const status = await loop(ctx, req.stop);
+      const exitCode = status === "landed" ? 0 : status === "interrupted" ? 3 : 1;
+      store.updateRun(run.id, { status, endedAt: new Date().toISOString() });
+      ctx.emit({ type: "run-ended", status, exitCode });
+      return ok({ runId: run.id, status, exitCode, stateDb: paths.stateDb });
+    } finally {
+      lock.release();
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/** The scheduler's view of an item plus the engine's bookkeeping. */
+interface Tracked {
+  readonly item: Item;
+  sched: SchedulerItemState;
+  /** An attempt is running or its work waits in the merge queue. */
+  queued: boolean;
+  attempts: number;
+  retriesUsed: number;
+  feedback: FeedbackEntry[];
+  relay?: RelayEntry;
+}
+
+const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set(["rejected", "failed", "timeout", "no-work", "blocked", "lost"]);
+
+async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<RunStatus> {
+  const { plan, store } = ctx;
+  const graph = buildGraph(plan.items);
+  const groups = conflictGroups(plan.items);
+  const waves = plan.schedule === "waves" ? computeWaves(graph, groups) : [];
+  const tracked = new Map<string, Tracked>(
+    plan.items.map((item) => [item.id, { item, sched: "pending", queued: false, attempts: 0, retriesUsed: 0, feedback: [] }]),
+  );
+  let wake: () => void = () => undefined;
+  const woken = () => new Promise<void>((resolve) => (wake = resolve));
+  let fatal: unknown;
+  let agentsRunning = 0;
+  let spentUsd = 0;
+  let spentTokens = 0;
+  let budgetHit = false;
+  const freeSlots: number[] = [];
+  let nextSlot = 0;
+
+  const setItem = (t: Tracked, status: ItemStatus, reason?: string, patch: Parameters<StateStore["updateItem"]>[2] = {}) => {
+    store.updateItem(ctx.runId, t.item.id, { status, ...(reason === undefined ? {} : { lastReason: reason }), ...patch });
+    ctx.emit({ type: "item-state", itemId: t.item.id, state: status, ...(reason === undefined ? {} : { reason }) });
+  };
+
+  const failOrRetry = (t: Tracked, attempt: number, outcome: AttemptOutcome, reason: string, details?: string) => {
+    t.feedback.push({ attempt, outcome, reason, ...(details === undefined ? {} : { details }) });
+    if (RETRYABLE.has(outcome) && t.retriesUsed < plan.retries && !(stop?.aborted ?? false) && !ctx.hardStop.aborted) {
+      t.retriesUsed += 1;
+      t.sched = "pending";
+      setItem(t, "ready", reason, { retriesUsed: t.retriesUsed });
+    } else {
+      t.sched = "failed";
+      const final = outcome === "cancelled" ? "cancelled" : "failed";
+      setItem(t, final, reason);
+    }
+  };
+
+  const queue = createMergeQueue({
+    ctx,
+    onError: (e) => {
+      fatal ??= e;
+      wake();
+    },
+    onDone: (entry: QueueEntry, outcome: MergeOutcome) => {
+      const t = tracked.get(entry.itemId)!;
+      t.queued = false;
+      switch (outcome.kind) {
+        case "merged":
+          t.sched = "done";
+          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "accepted" });
+          setItem(t, "merged", undefined, { mergedCommit: outcome.commit, conflictClass: "clean", conflictFiles: [] });
+          ctx.emit({ type: "merged", itemId: entry.itemId, attempt: entry.attempt, commit: outcome.commit });
+          break;
+        case "conflict": {
+          const reason = `merge conflict with the integration branch in: ${outcome.files.join(", ")}`;
+          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
+          ctx.emit({ type: "merge-conflict", itemId: entry.itemId, attempt: entry.attempt, files: outcome.files });
+          store.updateItem(ctx.runId, entry.itemId, { conflictFiles: [...outcome.files] });
+          // Conflicts are handled properly by the conflict classes of the merge queue; until then the item fails.
+          failOrRetry(t, entry.attempt, "conflict", reason);
+          break;
+        }
+        case "gate-failed":
+          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "rejected", reason: outcome.failure.summary });
+          failOrRetry(t, entry.attempt, "rejected", outcome.failure.summary, outcome.failure.outputTail);
+          break;
+      }
+      wake();
+    },
+  });
+
+  const launch = (t: Tracked) => {
+    t.sched = "running";
+    t.queued = true;
+    t.attempts += 1;
+    agentsRunning += 1;
+    const slot = freeSlots.shift() ?? nextSlot++;
+    const n = t.attempts;
+    setItem(t, "running");
+    void (async () => {
+      const startCommit = await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`);
+      if (startCommit === undefined) throw new Error(`the integration branch ${ctx.integrationBranch} disappeared`);
+      const result: AttemptResult = await runAttempt({
+        ctx,
+        item: t.item,
+        n,
+        startCommit,
+        relay: relayFor(t.item, tracked),
+        feedback: [...t.feedback],
+        slot,
+      });
+      const a = store.getAttempt(ctx.runId, t.item.id, n);
+      spentUsd += a?.costUsd ?? 0;
+      spentTokens += (a?.tokensIn ?? 0) + (a?.tokensOut ?? 0);
+      if (result.kind === "work") {
+        t.relay = {
+          itemId: t.item.id,
+          title: t.item.title,
+          filesChanged: result.filesChanged,
+          commits: result.commits,
+          ...(result.notes === undefined ? {} : { notes: result.notes }),
+        };
+        setItem(t, "queued", undefined, {
+          filesChanged: [...result.filesChanged],
+          commits: [...result.commits],
+          notes: result.notes,
+        });
+        queue.enqueue({ itemId: t.item.id, title: t.item.title, attempt: n, head: result.head });
+      } else {
+        t.queued = false;
+        failOrRetry(t, n, result.outcome, result.reason, result.details);
+      }
+    })()
+      .catch((e: unknown) => {
+        fatal ??= e;
+      })
+      .finally(() => {
+        agentsRunning -= 1;
+        freeSlots.push(slot);
+        freeSlots.sort((x, y) => x - y);
+        wake();
+      });
+  };
+
+  for (;;) {
+    if (fatal !== undefined) throw fatal;
+    for (const id of blockedBy(graph, schedStates(tracked))) {
+      const t = tracked.get(id)!;
+      if (t.sched !== "pending") continue;
+      t.sched = "blocked";
+      const failedDeps = t.item.dependsOn.filter((d) => {
+        const s = tracked.get(d)?.sched;
+        return s === "failed" || s === "blocked";
+      });
+      setItem(t, "blocked", `a dependency did not merge: ${failedDeps.join(", ")}`);
+    }
+    if (!budgetHit && ((plan.budgetUsd !== undefined && spentUsd >= plan.budgetUsd) || (plan.budgetTokens !== undefined && spentTokens >= plan.budgetTokens))) {
+      budgetHit = true;
+      ctx.emit({ type: "warning", message: `budget reached (spent $${spentUsd.toFixed(2)}, ${spentTokens} tokens): no new attempts start` });
+    }
+    const stopDispatch = budgetHit || (stop?.aborted ?? false) || ctx.hardStop.aborted;
+    if (!stopDispatch) {
+      // Work waiting in the merge queue holds no agent slot but still counts for conflicts.
+      const waitingToMerge = [...tracked.values()].filter((t) => t.sched === "running" && t.queued).length - agentsRunning;
+      const { start } = decide({
+        graph,
+        states: schedStates(tracked),
+        maxParallel: plan.maxParallel + Math.max(0, waitingToMerge),
+        mode: plan.schedule,
+        conflicts: plan.conflicts,
+        waves,
+      });
+      for (const id of start) launch(tracked.get(id)!);
+    }
+    const busy = agentsRunning > 0 || !queue.idle();
+    if (!busy) {
+      const pending = [...tracked.values()].filter((t) => t.sched === "pending");
+      if (pending.length === 0 || stopDispatch) break;
+      // Nothing runs and nothing can start: should not happen (the scheduler always starts a ready item).
+      if (decide({ graph, states: schedStates(tracked), maxParallel: plan.maxParallel, mode: plan.schedule, conflicts: "allow", waves }).start.length === 0) {
+        throw new Error(`bug: stuck with pending items ${pending.map((t) => t.item.id).join(", ")}`);
+      }
+    }
+    const wait = woken();
+    const onStop = () => wake();
+    stop?.addEventListener("abort", onStop, { once: true });
+    await wait;
+    stop?.removeEventListener("abort", onStop);
+  }
+
+  const interrupted = (stop?.aborted ?? false) || ctx.hardStop.aborted;
+  for (const t of tracked.values()) {
+    if (t.sched === "pending") {
+      t.sched = "failed";
+      setItem(t, "cancelled", interrupted ? "the run was interrupted" : "the budget was reached");
+    }
+  }
+  if (interrupted) return "interrupted";
+
+  const all = [...tracked.values()];
+  const merged = all.filter((t) => t.sched === "done");
+  const failed = all.filter((t) => t.sched !== "done");
+  if (merged.length === 0) return "failed";
+  if (plan.land === "none") {
+    ctx.emit({ type: "land-skipped", reason: "land: none — the work stays on the integration branch" });
+    return failed.length === 0 ? "landed" : "partial";
+  }
+  if (failed.length > 0 && !plan.landPartial) {
+    ctx.emit({ type: "land-skipped", reason: `land_partial is false and ${failed.length} item(s) did not merge` });
+    return "failed";
+  }
+  const landed = await landRun(ctx);
+  if (!landed.ok) {
+    ctx.emit({ type: "land-skipped", reason: landed.error.message });
+    store.updateRun(ctx.runId, {});
+    return "failed";
+  }
+  if (landed.value.kind === "landed") {
+    store.updateRun(ctx.runId, { landedCommit: landed.value.commit });
+    ctx.emit({ type: "landed", base: ctx.base, commit: landed.value.commit });
+  }
+  for (const t of merged) setItem(t, "landed");
+  return failed.length === 0 ? "landed" : "partial";
+}
+
+function schedStates(tracked: ReadonlyMap<string, Tracked>): Map<string, SchedulerItemState> {
+  return new Map([...tracked].map(([id, t]) => [id, t.sched]));
+}
+
+// What the item's merged dependencies (direct and transitive) did, nearest first, at most 10.
+function relayFor(item: Item, tracked: ReadonlyMap<string, Tracked>): RelayEntry[] {
+  const out: RelayEntry[] = [];
+  const seen = new Set<string>();
+  const queue = [...item.dependsOn];
+  while (queue.length > 0 && out.length < 10) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const t = tracked.get(id);
+    if (t === undefined) continue;
+    if (t.sched === "done" && t.relay !== undefined) out.push(t.relay);
+    queue.push(...t.item.dependsOn);
+  }
+  return out;
+}
