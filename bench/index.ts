@@ -22,7 +22,8 @@ const ctx: BenchContext = { root, bin: join(root, "dist/src/cli/bin.js"), quick 
 const sections: string[] = [];
 for (const name of only) {
   const bench = benches[name];
-  if (bench === undefined) throw new Error(`unknown bench ${name}; known: ${Object.keys(benches).join(", ")}`);
+  if (bench === undefined)
+    throw new Error(`unknown bench ${name}; known: ${Object.keys(benches).join(", ")}`);
   console.error(`bench: ${name}…`);
   const r = await bench(ctx);
   sections.push(`## ${r.title}\n\n${r.markdown}\n`);

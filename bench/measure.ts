@@ -19,7 +19,11 @@ export function summarize(values: readonly number[]): Samples {
 /** Times a process start to exit, `runs` times, interleaved with others by the caller. */
 export function timeCommand(argv: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: "pipe" });
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: "pipe",
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 2) {
     throw new Error(`${argv.join(" ")} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);

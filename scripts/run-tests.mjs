@@ -11,7 +11,8 @@ const files = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (p.endsWith(".test.js") && (filters.length === 0 || filters.some((f) => p.includes(f)))) files.push(p);
+    else if (p.endsWith(".test.js") && (filters.length === 0 || filters.some((f) => p.includes(f))))
+      files.push(p);
   }
 })(root);
 if (files.length === 0) {

@@ -20,7 +20,8 @@ export function processIO(): CliIO {
     err: (t) => process.stderr.write(t),
     isTTY: process.stdout.isTTY,
     errIsTTY: process.stderr.isTTY,
-    ...(process.stderr.columns === undefined ? {} : { errColumns: process.stderr.columns }),
+    // `columns` is only defined when stderr is a terminal (the type says number regardless).
+    ...(process.stderr.isTTY ? { errColumns: process.stderr.columns } : {}),
     cwd: process.cwd(),
     env: process.env,
   };

@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option("--json", "print as JSON")
     .action(async (run: string | undefined, opts: { json?: boolean }) => {
       const { statusCommand } = await import("./commands/status.js");
-      code = statusCommand({ io, runId: run, json: opts.json === true });
+      code = await statusCommand({ io, runId: run, json: opts.json === true });
     });
 
   program
@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option("--json", "print as JSON")
     .action(async (run: string | undefined, opts: { json?: boolean }) => {
       const { reportCommand } = await import("./commands/report.js");
-      code = reportCommand({ io, runId: run, json: opts.json === true });
+      code = await reportCommand({ io, runId: run, json: opts.json === true });
     });
 
   program
@@ -120,7 +120,8 @@ export interface RunFlags {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, "flotilla.usage", `not a positive integer: ${value}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CommanderError(2, "flotilla.usage", `not a positive integer: ${value}`);
   return n;
 }
 

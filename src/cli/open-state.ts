@@ -1,9 +1,8 @@
 // Finds the run state of the repository the user is in, for the commands that only read it
 // (`status`, `report`, `cleanup`): the common git dir from the working folder, then the state
 // database there, opened only if it exists (reading never creates one).
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { commonDir, repoRoot } from "../adapters/git/repo.js";
 import { openStateStore } from "../adapters/state/sqlite-store.js";
 import type { RunRecord, StateStore } from "../core/state-types.js";
 import { flotillaPaths } from "../engine/paths.js";
@@ -21,14 +20,13 @@ export interface OpenedState {
  * Opens the state of the repository `io.cwd` is in, or prints why not (not a repository, no run
  * yet, an unreadable state file) and returns undefined: the caller exits 2.
  */
-export function openStateForCli(io: CliIO): OpenedState | undefined {
-  const where = gitCommonDir(io);
+export async function openStateForCli(io: CliIO): Promise<OpenedState | undefined> {
+  const where = await gitCommonDir(io);
   if (!where.ok) {
     io.err(`flotilla: error: ${where.error}\n`);
     return undefined;
   }
-  const commonDir = where.value;
-  const file = flotillaPaths(commonDir).stateDb;
+  const file = flotillaPaths(where.value).stateDb;
   const opened = openStateStore({ file, mustExist: true });
   if (!opened.ok) {
     if (opened.error.reason === "missing") {
@@ -40,7 +38,7 @@ export function openStateForCli(io: CliIO): OpenedState | undefined {
     }
     return undefined;
   }
-  return { store: opened.value, commonDir };
+  return { store: opened.value, commonDir: where.value };
 }
 
 /**
@@ -68,46 +66,15 @@ export function pickRun(io: CliIO, store: StateStore, runId: string | undefined)
   return latest;
 }
 
-// Variables that would point git at another repository than the working folder's; the git adapter
-// drops the same ones, so every command agrees on which repository it is in.
-const REDIRECTING_VARIABLES = [
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_COMMON_DIR",
-  "GIT_INDEX_FILE",
-  "GIT_OBJECT_DIRECTORY",
-];
-
-// Synchronous on purpose: `status` and `report` are synchronous commands (main.ts) and this is the
-// one git question they ask. The async adapter (src/adapters/git/repo.ts commonDir) asks the same.
-function gitCommonDir(io: CliIO): Result<string, string> {
-  const env = Object.fromEntries(
-    Object.entries(io.env).filter(([name]) => !REDIRECTING_VARIABLES.includes(name)),
-  );
-  try {
-    const out = execFileSync("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], {
-      cwd: io.cwd,
-      env,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return ok(resolve(io.cwd, out.trim()));
-  } catch (e) {
-    const failure = e as NodeJS.ErrnoException & { stderr?: unknown };
-    if (failure.code === "ENOENT") {
-      return err(
-        existsSync(io.cwd)
-          ? "git was not found: check that it is installed and on PATH"
-          : `the folder ${io.cwd} does not exist`,
-      );
-    }
-    const stderr = typeof failure.stderr === "string" ? failure.stderr.trim() : "";
-    if (stderr === "" || /not a git repository/i.test(stderr)) {
-      return err(
-        `${io.cwd} is not inside a git repository, so there is no flotilla run here. ` +
-          "Run this in the repository (or one of its worktrees) where `flotilla run` ran.",
-      );
-    }
-    return err(`git cannot read the repository at ${io.cwd}: ${stderr.split("\n")[0] ?? ""}`);
+// The repository's common git dir, or why there is none, in words for the user.
+async function gitCommonDir(io: CliIO): Promise<Result<string, string>> {
+  if (!existsSync(io.cwd)) return err(`the folder ${io.cwd} does not exist`);
+  const root = await repoRoot(io.cwd);
+  if (root === undefined) {
+    return err(
+      `${io.cwd} is not inside a git repository, so there is no flotilla run here. ` +
+        "Run this in the repository (or one of its worktrees) where `flotilla run` ran.",
+    );
   }
+  return ok(await commonDir(root));
 }

@@ -35,7 +35,9 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
     interrupts += 1;
     if (interrupts === 1) {
       stop.abort();
-      io.err("\nflotilla: stopping: no new attempts will start; running attempts finish and merge. Ctrl-C again stops them now.\n");
+      io.err(
+        "\nflotilla: stopping: no new attempts will start; running attempts finish and merge. Ctrl-C again stops them now.\n",
+      );
     } else {
       hard.abort();
       io.err("\nflotilla: stopping the agents now; the run can be resumed.\n");
@@ -61,7 +63,9 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
       cwd: opts.cwd,
       env: io.env,
       openStore: (file) => openStateStore({ file }),
-      emit: (e) => view.onEvent(e),
+      emit: (e) => {
+        view.onEvent(e);
+      },
       stop: stop.signal,
       hardStop: hard.signal,
       restart: opts.restart === true,

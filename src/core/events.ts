@@ -13,7 +13,12 @@ export type RunEvent =
       readonly integrationBranch: string;
       readonly items: number;
     }
-  | { readonly type: "item-state"; readonly itemId: string; readonly state: ItemStatus; readonly reason?: string }
+  | {
+      readonly type: "item-state";
+      readonly itemId: string;
+      readonly state: ItemStatus;
+      readonly reason?: string;
+    }
   | {
       readonly type: "attempt-started";
       readonly itemId: string;
@@ -43,7 +48,12 @@ export type RunEvent =
       readonly durationMs: number;
     }
   | { readonly type: "merged"; readonly itemId: string; readonly attempt: number; readonly commit: string }
-  | { readonly type: "merge-conflict"; readonly itemId: string; readonly attempt: number; readonly files: readonly string[] }
+  | {
+      readonly type: "merge-conflict";
+      readonly itemId: string;
+      readonly attempt: number;
+      readonly files: readonly string[];
+    }
   | { readonly type: "landed"; readonly base: string; readonly commit: string }
   | { readonly type: "land-skipped"; readonly reason: string }
   | { readonly type: "warning"; readonly message: string; readonly itemId?: string }

@@ -36,6 +36,9 @@ export interface PlanSummary {
     /** Items with no `estimate` count this many seconds. */
     readonly default_estimate_seconds: number;
   };
-  readonly conflict_groups: readonly { readonly items: readonly string[]; readonly overlaps: readonly SummaryOverlap[] }[];
+  readonly conflict_groups: readonly {
+    readonly items: readonly string[];
+    readonly overlaps: readonly SummaryOverlap[];
+  }[];
   readonly waves: readonly (readonly string[])[];
 }

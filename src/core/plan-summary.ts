@@ -1,5 +1,11 @@
 // What `flotilla check` reports about a valid plan, computed without I/O.
-import { buildGraph, computeWaves, conflictGroups, criticalPath, longestRemainingPath } from "../graph/index.js";
+import {
+  buildGraph,
+  computeWaves,
+  conflictGroups,
+  criticalPath,
+  longestRemainingPath,
+} from "../graph/index.js";
 import type { Item, Plan } from "../plan/types.js";
 import type { PlanSummary } from "./plan-summary-types.js";
 
@@ -33,7 +39,11 @@ export function summarizePlan(plan: Plan): PlanSummary {
       remaining_path_seconds: remaining.get(i.id) ?? itemWeight(i),
     })),
     edges: plan.items.flatMap((i) => i.dependsOn.map((d) => ({ from: d, to: i.id }))),
-    critical_path: { items: cp.ids, length_seconds: cp.length, default_estimate_seconds: DEFAULT_ESTIMATE_SECONDS },
+    critical_path: {
+      items: cp.ids,
+      length_seconds: cp.length,
+      default_estimate_seconds: DEFAULT_ESTIMATE_SECONDS,
+    },
     conflict_groups: groups.map((g) => ({
       items: g.ids,
       overlaps: g.pairs.map((p) => ({ a: p.a, b: p.b, glob_a: p.globA, glob_b: p.globB })),

@@ -79,13 +79,19 @@ export function buildPrompt(input: PromptInput): string {
       const files = r.filesChanged.slice(0, MAX_RELAY_FILES);
       const more = r.filesChanged.length - files.length;
       out.push(`- Files changed: ${files.join(", ") || "none"}${more > 0 ? ` (and ${more} more)` : ""}`);
-      for (const c of r.commits.slice(0, MAX_RELAY_COMMITS)) out.push(`- Commit ${c.sha.slice(0, 10)}: ${c.subject}`);
+      for (const c of r.commits.slice(0, MAX_RELAY_COMMITS))
+        out.push(`- Commit ${c.sha.slice(0, 10)}: ${c.subject}`);
       if (r.notes !== undefined && r.notes.trim() !== "") out.push(`- Notes: ${r.notes.trim()}`);
       out.push("");
     }
   }
   if (input.feedback.length > 0) {
-    out.push("## Previous attempt feedback", "", "Earlier attempts of this item were not accepted. Fix these:", "");
+    out.push(
+      "## Previous attempt feedback",
+      "",
+      "Earlier attempts of this item were not accepted. Fix these:",
+      "",
+    );
     for (const f of input.feedback) {
       out.push(`### Attempt ${f.attempt}: ${f.outcome}`, "", f.reason);
       if (f.details !== undefined && f.details.trim() !== "") {

@@ -53,7 +53,8 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
   const logDir = ctx.paths.attemptDir(ctx.runId, item.id, n);
   mkdirSync(logDir, { recursive: true });
   const profile = ctx.plan.agents[item.agent];
-  if (profile === undefined) throw new Error(`bug: item ${item.id} has unknown agent ${item.agent} after validation`);
+  if (profile === undefined)
+    throw new Error(`bug: item ${item.id} has unknown agent ${item.agent} after validation`);
   const feedbackText = a.feedback.map((f) => `Attempt ${f.attempt} (${f.outcome}): ${f.reason}`).join("\n");
 
   ctx.store.insertAttempt({
@@ -68,7 +69,10 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     feedback: feedbackText === "" ? undefined : feedbackText,
   });
   const started = Date.now();
-  const finish = (result: AttemptResult, extra: { head?: string; violations?: string[] } = {}): AttemptResult => {
+  const finish = (
+    result: AttemptResult,
+    extra: { head?: string; violations?: string[] } = {},
+  ): AttemptResult => {
     const outcome: AttemptOutcome = result.kind === "work" ? "accepted" : result.outcome;
     ctx.store.updateAttempt(ctx.runId, item.id, n, {
       endedAt: new Date().toISOString(),
@@ -89,8 +93,20 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
   };
 
   const added = await git.worktreeAdd({ cwd: ctx.repoDir, path: laneDir, branch, startPoint: a.startCommit });
-  if (!added.ok) return finish({ kind: "failure", outcome: "failed", reason: `could not create the lane: ${added.error.message}` });
-  ctx.emit({ type: "attempt-started", itemId: item.id, attempt: n, agent: profile.name, lane: laneDir, branch });
+  if (!added.ok)
+    return finish({
+      kind: "failure",
+      outcome: "failed",
+      reason: `could not create the lane: ${added.error.message}`,
+    });
+  ctx.emit({
+    type: "attempt-started",
+    itemId: item.id,
+    attempt: n,
+    agent: profile.name,
+    lane: laneDir,
+    branch,
+  });
 
   const promptFile = join(logDir, "prompt.md");
   const feedbackFile = join(logDir, "feedback.md");
@@ -102,7 +118,10 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     laneDir,
     relay: a.relay,
     feedback: a.feedback,
-    gates: [...ctx.plan.gates.preMerge, ...item.acceptance.flatMap((c) => (c.check === undefined ? [] : [c.check]))],
+    gates: [
+      ...ctx.plan.gates.preMerge,
+      ...item.acceptance.flatMap((c) => (c.check === undefined ? [] : [c.check])),
+    ],
   });
   writeFileSync(promptFile, prompt);
   writeFileSync(feedbackFile, feedbackText);
@@ -144,7 +163,11 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     allowedTools: profile.allowedTools ?? defaultAllowedTools({ gates: ctx.plan.gates.preMerge, checks }),
   });
   if (!invoked.ok) {
-    return finish({ kind: "failure", outcome: "failed", reason: `the agent could not be started: ${invoked.error.reason}` });
+    return finish({
+      kind: "failure",
+      outcome: "failed",
+      reason: `the agent could not be started: ${invoked.error.reason}`,
+    });
   }
   const invocation = invoked.value;
   const before = await checkoutSnapshot(ctx.repoDir);
@@ -190,13 +213,19 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
       : []),
   ];
   if (facts.head !== undefined && facts.head !== a.startCommit) {
-    await git.updateRef({ cwd: ctx.repoDir, ref: names.attemptRef(ctx.runId, item.id, n), newValue: facts.head });
+    await git.updateRef({
+      cwd: ctx.repoDir,
+      ref: names.attemptRef(ctx.runId, item.id, n),
+      newValue: facts.head,
+    });
   }
   for (const v of violations) ctx.emit({ type: "warning", itemId: item.id, message: v });
-  const end = (r: AttemptResult) => finish(r, { ...(facts.head === undefined ? {} : { head: facts.head }), violations });
+  const end = (r: AttemptResult) =>
+    finish(r, { ...(facts.head === undefined ? {} : { head: facts.head }), violations });
   const logTail = lastLines(`${proc.stdoutTail}\n${proc.stderrTail}`, 30);
 
-  if (ctx.hardStop.aborted || proc.cancelled) return end({ kind: "failure", outcome: "cancelled", reason: "the run was stopped" });
+  if (ctx.hardStop.aborted || proc.cancelled)
+    return end({ kind: "failure", outcome: "cancelled", reason: "the run was stopped" });
   if (proc.timedOut) {
     return end({
       kind: "failure",
@@ -206,7 +235,11 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     });
   }
   if (proc.spawnError !== undefined) {
-    return end({ kind: "failure", outcome: "failed", reason: `the agent could not start: ${proc.spawnError.message}` });
+    return end({
+      kind: "failure",
+      outcome: "failed",
+      reason: `the agent could not start: ${proc.spawnError.message}`,
+    });
   }
   if (proc.exitCode !== 0) {
     return end({
@@ -232,19 +265,41 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     });
   }
   if (facts.commits.length === 0) {
-    return end({ kind: "failure", outcome: "no-work", reason: "the agent made no commits and left no changes" });
+    return end({
+      kind: "failure",
+      outcome: "no-work",
+      reason: "the agent made no commits and left no changes",
+    });
   }
 
   ctx.store.updateItem(ctx.runId, item.id, { status: "verifying" });
   ctx.emit({ type: "item-state", itemId: item.id, state: "verifying" });
   const gateEnv = { ...env, FLOTILLA_ROLE: "gate" };
-  const gate = await runGates({ ctx, stage: "pre_merge", commands: ctx.plan.gates.preMerge, cwd: laneDir, env: gateEnv, logDir, itemId: item.id, attempt: n });
+  const gate = await runGates({
+    ctx,
+    stage: "pre_merge",
+    commands: ctx.plan.gates.preMerge,
+    cwd: laneDir,
+    env: gateEnv,
+    logDir,
+    itemId: item.id,
+    attempt: n,
+  });
   if (gate !== undefined) {
     return end({ kind: "failure", outcome: "rejected", reason: gate.summary, details: gate.outputTail });
   }
   for (const [i, criterion] of item.acceptance.entries()) {
     if (criterion.check === undefined) continue;
-    const failed = await runGates({ ctx, stage: "pre_merge", commands: [criterion.check], cwd: laneDir, env: gateEnv, logDir: join(logDir, `check-${i + 1}`), itemId: item.id, attempt: n });
+    const failed = await runGates({
+      ctx,
+      stage: "pre_merge",
+      commands: [criterion.check],
+      cwd: laneDir,
+      env: gateEnv,
+      logDir: join(logDir, `check-${i + 1}`),
+      itemId: item.id,
+      attempt: n,
+    });
     if (failed !== undefined) {
       return end({
         kind: "failure",

@@ -79,7 +79,14 @@ export async function runGates(opts: GateRunOptions): Promise<GateFailure | unde
         : outcome.exitCode === 127
           ? `${opts.stage} gate \`${command}\` failed: command not found (exit 127)`
           : `${opts.stage} gate \`${command}\` failed with exit code ${outcome.exitCode ?? `signal ${outcome.signal ?? "?"}`}`;
-      return { stage: opts.stage, command, exitCode: outcome.exitCode, timedOut: outcome.timedOut, outputTail, summary };
+      return {
+        stage: opts.stage,
+        command,
+        exitCode: outcome.exitCode,
+        timedOut: outcome.timedOut,
+        outputTail,
+        summary,
+      };
     }
   }
   return undefined;

@@ -47,14 +47,19 @@ export async function readLaneFacts(opts: {
   if (branchTip !== undefined && headTip !== undefined && headTip !== branchTip && current !== opts.branch) {
     const extra = await git.commitsBetween({ cwd: opts.laneDir, from: branchTip, to: headTip });
     if (extra.length > 0) {
-      violations.push(`${extra.length} commit(s) made on ${current ?? "a detached HEAD"}, not on the lane branch`);
+      violations.push(
+        `${extra.length} commit(s) made on ${current ?? "a detached HEAD"}, not on the lane branch`,
+      );
       // The work is still the agent's: take it if the lane branch has none.
       if (branchTip === opts.startCommit) head = headTip;
     }
   }
   if (head === undefined) return { head, commits: [], filesChanged: [], committedLeftovers, violations };
   const commits = await git.commitsBetween({ cwd: opts.laneDir, from: opts.startCommit, to: head });
-  const filesChanged = commits.length === 0 ? [] : await git.filesChanged({ cwd: opts.laneDir, from: opts.startCommit, to: head });
+  const filesChanged =
+    commits.length === 0
+      ? []
+      : await git.filesChanged({ cwd: opts.laneDir, from: opts.startCommit, to: head });
   return { head, commits, filesChanged, committedLeftovers, violations };
 }
 
@@ -77,7 +82,10 @@ export async function checkoutSnapshot(repoDir: string): Promise<Map<string, str
 }
 
 /** Paths whose state in the user's checkout changed between two snapshots. */
-export function checkoutChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+export function checkoutChanges(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): string[] {
   const changed: string[] = [];
   for (const [path, code] of after) if (before.get(path) !== code) changed.push(path);
   for (const path of before.keys()) if (!after.has(path)) changed.push(path);

@@ -17,7 +17,8 @@ export type LandFailure =
   | { readonly reason: "base-missing"; readonly message: string };
 
 /** What landing did. */
-export type LandSuccess = { readonly kind: "landed"; readonly commit: string } | { readonly kind: "nothing-to-land" };
+export type LandSuccess =
+  { readonly kind: "landed"; readonly commit: string } | { readonly kind: "nothing-to-land" };
 
 const MAX_ROUNDS = 5;
 
@@ -28,9 +29,13 @@ export async function landRun(ctx: EngineContext): Promise<Result<LandSuccess, L
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const baseTip = await git.revParse(ctx.repoDir, baseRef);
     let intTip = await git.revParse(ctx.repoDir, intRef);
-    if (baseTip === undefined) return err({ reason: "base-missing", message: `the base branch ${ctx.base} no longer exists` });
+    if (baseTip === undefined)
+      return err({ reason: "base-missing", message: `the base branch ${ctx.base} no longer exists` });
     if (intTip === undefined) throw new Error(`the integration branch ${ctx.integrationBranch} disappeared`);
-    if (intTip === baseTip || (await git.isAncestor({ cwd: ctx.repoDir, ancestor: intTip, descendant: baseTip }))) {
+    if (
+      intTip === baseTip ||
+      (await git.isAncestor({ cwd: ctx.repoDir, ancestor: intTip, descendant: baseTip }))
+    ) {
       return ok({ kind: "nothing-to-land" });
     }
     if (!(await git.isAncestor({ cwd: ctx.repoDir, ancestor: baseTip, descendant: intTip }))) {
@@ -50,9 +55,17 @@ export async function landRun(ctx: EngineContext): Promise<Result<LandSuccess, L
         parents: [intTip, baseTip],
         message: `flotilla: merge ${ctx.base} into ${ctx.integrationBranch}\n\nRun: ${ctx.runId}\n`,
       });
-      const moved = await git.updateRef({ cwd: ctx.repoDir, ref: intRef, newValue: commit, oldValue: intTip });
+      const moved = await git.updateRef({
+        cwd: ctx.repoDir,
+        ref: intRef,
+        newValue: commit,
+        oldValue: intTip,
+      });
       if (!moved.ok) continue;
-      ctx.emit({ type: "warning", message: `${ctx.base} moved during the run; merged it into ${ctx.integrationBranch} and gating again` });
+      ctx.emit({
+        type: "warning",
+        message: `${ctx.base} moved during the run; merged it into ${ctx.integrationBranch} and gating again`,
+      });
       intTip = commit;
     }
     if (ctx.plan.gates.land.length > 0) {
@@ -66,7 +79,11 @@ export async function landRun(ctx: EngineContext): Promise<Result<LandSuccess, L
         logDir: ctx.paths.runDir(ctx.runId),
       });
       if (failure !== undefined) {
-        return err({ reason: "gates-failed", message: `land gate failed: ${failure.summary}`, details: failure.outputTail });
+        return err({
+          reason: "gates-failed",
+          message: `land gate failed: ${failure.summary}`,
+          details: failure.outputTail,
+        });
       }
     }
     const target =
@@ -82,12 +99,16 @@ export async function landRun(ctx: EngineContext): Promise<Result<LandSuccess, L
     await git.updateRef({ cwd: ctx.repoDir, ref: `refs/flotilla/land/${ctx.runId}`, newValue: target });
     const moved = await moveBase({ ctx, baseTip, target });
     if (!moved.ok) {
-      if (moved.error.reason === "merge-refused" && (await git.revParse(ctx.repoDir, baseRef)) !== baseTip) continue;
+      if (moved.error.reason === "merge-refused" && (await git.revParse(ctx.repoDir, baseRef)) !== baseTip)
+        continue;
       return moved;
     }
     return ok({ kind: "landed", commit: target });
   }
-  return err({ reason: "merge-refused", message: `${ctx.base} kept moving while landing; run again to land` });
+  return err({
+    reason: "merge-refused",
+    message: `${ctx.base} kept moving while landing; run again to land`,
+  });
 }
 
 async function treeOf(cwd: string, commit: string): Promise<string> {
@@ -107,7 +128,12 @@ async function moveBase(opts: {
   const worktrees = await git.worktreeList(ctx.repoDir);
   const holder = worktrees.find((w) => w.branch === `refs/heads/${ctx.base}`);
   if (holder === undefined) {
-    const moved = await git.updateRef({ cwd: ctx.repoDir, ref: `refs/heads/${ctx.base}`, newValue: opts.target, oldValue: opts.baseTip });
+    const moved = await git.updateRef({
+      cwd: ctx.repoDir,
+      ref: `refs/heads/${ctx.base}`,
+      newValue: opts.target,
+      oldValue: opts.baseTip,
+    });
     return moved.ok ? ok(true) : err({ reason: "merge-refused", message: `${ctx.base} moved while landing` });
   }
   const tracked = (await git.statusPorcelain(holder.path)).filter((e) => e.code !== "??" && e.code !== "!!");
@@ -116,7 +142,10 @@ async function moveBase(opts: {
       reason: "checkout-dirty",
       message:
         `${ctx.base} is checked out at ${holder.path} with uncommitted changes to tracked files ` +
-        `(${tracked.slice(0, 5).map((e) => e.path).join(", ")}${tracked.length > 5 ? ", …" : ""}). ` +
+        `(${tracked
+          .slice(0, 5)
+          .map((e) => e.path)
+          .join(", ")}${tracked.length > 5 ? ", …" : ""}). ` +
         `Nothing was changed there. Commit or stash them, then land with: git -C ${holder.path} merge --ff-only refs/flotilla/land/${ctx.runId}`,
     });
   }

@@ -57,7 +57,8 @@ export async function setupLane(opts: LaneSetupOptions): Promise<Result<string[]
     cpSync(join(opts.repoDir, rel), to);
     done.push(rel);
   }
-  if (done.length > 0) await keepOutOfCommits({ commonDir: opts.commonDir, laneDir: opts.laneDir, paths: done });
+  if (done.length > 0)
+    await keepOutOfCommits({ commonDir: opts.commonDir, laneDir: opts.laneDir, paths: done });
   for (const [i, command] of opts.run.entries()) {
     mkdirSync(opts.logDir, { recursive: true });
     const outcome = await runProcess({

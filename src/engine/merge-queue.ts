@@ -78,7 +78,14 @@ export async function mergeOne(ctx: EngineContext, entry: QueueEntry): Promise<M
         stage: "post_merge",
         commands: ctx.plan.gates.postMerge,
         cwd: dir,
-        env: { ...ctx.baseEnv, FLOTILLA_RUN: ctx.runId, FLOTILLA_ITEM: entry.itemId, FLOTILLA_ATTEMPT: String(entry.attempt), FLOTILLA_WORKTREE: dir, FLOTILLA_ROLE: "gate" },
+        env: {
+          ...ctx.baseEnv,
+          FLOTILLA_RUN: ctx.runId,
+          FLOTILLA_ITEM: entry.itemId,
+          FLOTILLA_ATTEMPT: String(entry.attempt),
+          FLOTILLA_WORKTREE: dir,
+          FLOTILLA_ROLE: "gate",
+        },
         logDir: ctx.paths.attemptDir(ctx.runId, entry.itemId, entry.attempt),
         itemId: entry.itemId,
         attempt: entry.attempt,
@@ -88,6 +95,9 @@ export async function mergeOne(ctx: EngineContext, entry: QueueEntry): Promise<M
     const moved = await git.updateRef({ cwd: ctx.repoDir, ref, newValue: commit, oldValue: head });
     if (moved.ok) return { kind: "merged", commit };
     // Only this queue moves the integration branch; if it moved, someone else did: merge again on top.
-    ctx.emit({ type: "warning", message: `the integration branch moved during a merge of ${entry.itemId}; merging again` });
+    ctx.emit({
+      type: "warning",
+      message: `the integration branch moved during a merge of ${entry.itemId}; merging again`,
+    });
   }
 }

@@ -29,7 +29,8 @@ export function flotillaPaths(commonDir: string): FlotillaPaths {
 
 /** Branch and ref names of the names-and-outcomes contract. */
 export const names = {
-  laneBranch: (runId: string, itemId: string, attempt: number) => `flotilla-lane/${runId}/${itemId}/${attempt}`,
+  laneBranch: (runId: string, itemId: string, attempt: number) =>
+    `flotilla-lane/${runId}/${itemId}/${attempt}`,
   attemptRef: (runId: string, itemId: string, attempt: number) =>
     `refs/flotilla/attempts/${runId}/${itemId}/${attempt}`,
 };

@@ -47,7 +47,12 @@ export async function preflight(opts: {
   }
   const repoDir = await git.repoRoot(opts.cwd);
   if (repoDir === undefined) {
-    return err([{ reason: "not-a-repo", message: `${opts.cwd} is not inside a git repository (run \`git init\` first, with at least one commit)` }]);
+    return err([
+      {
+        reason: "not-a-repo",
+        message: `${opts.cwd} is not inside a git repository (run \`git init\` first, with at least one commit)`,
+      },
+    ]);
   }
   const commonDir = await git.commonDir(repoDir);
   const problems: PreflightProblem[] = [];
@@ -55,20 +60,31 @@ export async function preflight(opts: {
   let baseCommit: string | undefined;
   let integrationTip: string | undefined;
   if (base === undefined) {
-    problems.push({ reason: "no-base", message: "no base branch: HEAD is detached here and the plan has no `base:`" });
+    problems.push({
+      reason: "no-base",
+      message: "no base branch: HEAD is detached here and the plan has no `base:`",
+    });
   } else {
     baseCommit = await git.revParse(repoDir, `refs/heads/${base}`);
     if (baseCommit === undefined) {
-      problems.push({ reason: "base-missing", message: `the base branch "${base}" does not exist (create it, or set \`base:\` in the plan)` });
+      problems.push({
+        reason: "base-missing",
+        message: `the base branch "${base}" does not exist (create it, or set \`base:\` in the plan)`,
+      });
     } else {
       integrationTip = await git.revParse(repoDir, `refs/heads/${plan.integrationBranch}`);
-      if (integrationTip !== undefined && !(await git.isAncestor({ cwd: repoDir, ancestor: baseCommit, descendant: integrationTip }))) {
+      if (
+        integrationTip !== undefined &&
+        !(await git.isAncestor({ cwd: repoDir, ancestor: baseCommit, descendant: integrationTip }))
+      ) {
         problems.push({
           reason: "integration-diverged",
           message: `the integration branch "${plan.integrationBranch}" exists from an older run and does not contain ${base}; delete it (git branch -D ${plan.integrationBranch}) or set \`integration_branch:\` in the plan`,
         });
       }
-      const holder = (await git.worktreeList(repoDir)).find((w) => w.branch === `refs/heads/${plan.integrationBranch}`);
+      const holder = (await git.worktreeList(repoDir)).find(
+        (w) => w.branch === `refs/heads/${plan.integrationBranch}`,
+      );
       if (holder !== undefined) {
         problems.push({
           reason: "integration-checked-out",
@@ -93,7 +109,10 @@ export async function preflight(opts: {
   for (const gate of new Set(gates)) {
     const word = firstWord(gate);
     if (word !== undefined && findExecutable(word, { env: opts.env }) === undefined) {
-      problems.push({ reason: "gate-missing", message: `gate \`${gate}\` runs \`${word}\`, which is not installed or not on PATH` });
+      problems.push({
+        reason: "gate-missing",
+        message: `gate \`${gate}\` runs \`${word}\`, which is not installed or not on PATH`,
+      });
     }
   }
   if (problems.length > 0 || base === undefined || baseCommit === undefined) return err(problems);
@@ -122,7 +141,9 @@ export function agentCommand(profile: AgentProfile): string | undefined {
 }
 
 const SHELL_WORDS = new Set(
-  "! : . [ [[ alias bg break builtin case cd command continue echo eval exec exit export false fg for function getopts hash if jobs kill let local printf pwd read readonly return set shift source test times trap true type ulimit umask unalias unset until wait while { (".split(" "),
+  "! : . [ [[ alias bg break builtin case cd command continue echo eval exec exit export false fg for function getopts hash if jobs kill let local printf pwd read readonly return set shift source test times trap true type ulimit umask unalias unset until wait while { (".split(
+    " ",
+  ),
 );
 
 // The program a simple gate command starts: only checked when it is a plain word (no path, no

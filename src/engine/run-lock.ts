@@ -63,8 +63,14 @@ function isLive(o: LockOwner): boolean {
 function readOwner(file: string): LockOwner | undefined {
   try {
     const v = JSON.parse(readFileSync(file, "utf8")) as Partial<LockOwner>;
-    if (typeof v.pid !== "number" || typeof v.runId !== "string" || typeof v.host !== "string") return undefined;
-    return { pid: v.pid, startTime: typeof v.startTime === "string" ? v.startTime : undefined, host: v.host, runId: v.runId };
+    if (typeof v.pid !== "number" || typeof v.runId !== "string" || typeof v.host !== "string")
+      return undefined;
+    return {
+      pid: v.pid,
+      startTime: typeof v.startTime === "string" ? v.startTime : undefined,
+      host: v.host,
+      runId: v.runId,
+    };
   } catch {
     return undefined;
   }

@@ -56,7 +56,12 @@ export interface RunOutcome {
 
 /** Runs a plan to its end (or until stopped). */
 export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, RunRefusal>> {
-  const pre = await preflight({ plan: req.plan, cwd: req.cwd, env: req.env, allowNested: req.allowNested === true });
+  const pre = await preflight({
+    plan: req.plan,
+    cwd: req.cwd,
+    env: req.env,
+    allowNested: req.allowNested === true,
+  });
   if (!pre.ok) return err({ reason: "preflight", problems: pre.error });
   const facts = pre.value;
   const paths = flotillaPaths(facts.commonDir);
@@ -98,7 +103,10 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         optionsJson: JSON.stringify(req.overrides ?? {}),
       });
       if (lock.tookOverFrom !== undefined) {
-        req.emit({ type: "warning", message: `took over a stale run lock left by ${lock.tookOverFrom.runId} (pid ${lock.tookOverFrom.pid})` });
+        req.emit({
+          type: "warning",
+          message: `took over a stale run lock left by ${lock.tookOverFrom.runId} (pid ${lock.tookOverFrom.pid})`,
+        });
       }
       const hard = req.hardStop ?? new AbortController().signal;
       const ctx: EngineContext = {
@@ -109,7 +117,13 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         paths,
         store,
         emit: (e: RunEvent) => {
-          store.appendEvent({ runId: run.id, type: e.type, itemId: "itemId" in e ? e.itemId : undefined, attempt: "attempt" in e ? e.attempt : undefined, data: e as unknown as JsonObject });
+          store.appendEvent({
+            runId: run.id,
+            type: e.type,
+            itemId: "itemId" in e ? e.itemId : undefined,
+            attempt: "attempt" in e ? e.attempt : undefined,
+            data: e,
+          });
           req.emit(e);
         },
         options: { ...defaultEngineOptions, ...req.options },
@@ -119,11 +133,27 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         integrationBranch: req.plan.integrationBranch,
       };
       if (facts.integrationTip === undefined) {
-        const made = await git.updateRef({ cwd: facts.repoDir, ref: `refs/heads/${req.plan.integrationBranch}`, newValue: facts.baseCommit, oldValue: git.ZERO_OID });
-        if (!made.ok) throw new Error(`could not create the integration branch ${req.plan.integrationBranch}`);
+        const made = await git.updateRef({
+          cwd: facts.repoDir,
+          ref: `refs/heads/${req.plan.integrationBranch}`,
+          newValue: facts.baseCommit,
+          oldValue: git.ZERO_OID,
+        });
+        if (!made.ok)
+          throw new Error(`could not create the integration branch ${req.plan.integrationBranch}`);
       }
-      store.upsertItems(run.id, req.plan.items.map((i) => ({ id: i.id, status: "pending" as const })));
-      ctx.emit({ type: "run-started", runId: run.id, plan: req.plan.file, base: facts.base, integrationBranch: req.plan.integrationBranch, items: req.plan.items.length });
+      store.upsertItems(
+        run.id,
+        req.plan.items.map((i) => ({ id: i.id, status: "pending" as const })),
+      );
+      ctx.emit({
+        type: "run-started",
+        runId: run.id,
+        plan: req.plan.file,
+        base: facts.base,
+        integrationBranch: req.plan.integrationBranch,
+        items: req.plan.items.length,
+      });
       const status = await loop(ctx, req.stop);
       const exitCode = status === "landed" ? 0 : status === "interrupted" ? 3 : 1;
       store.updateRun(run.id, { status, endedAt: new Date().toISOString() });
@@ -149,7 +179,14 @@ interface Tracked {
   relay?: RelayEntry;
 }
 
-const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set(["rejected", "failed", "timeout", "no-work", "blocked", "lost"]);
+const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set([
+  "rejected",
+  "failed",
+  "timeout",
+  "no-work",
+  "blocked",
+  "lost",
+]);
 
 async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<RunStatus> {
   const { plan, store } = ctx;
@@ -157,7 +194,10 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   const groups = conflictGroups(plan.items);
   const waves = plan.schedule === "waves" ? computeWaves(graph, groups) : [];
   const tracked = new Map<string, Tracked>(
-    plan.items.map((item) => [item.id, { item, sched: "pending", queued: false, attempts: 0, retriesUsed: 0, feedback: [] }]),
+    plan.items.map((item) => [
+      item.id,
+      { item, sched: "pending", queued: false, attempts: 0, retriesUsed: 0, feedback: [] },
+    ]),
   );
   let wake: () => void = () => undefined;
   const woken = () => new Promise<void>((resolve) => (wake = resolve));
@@ -169,14 +209,39 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   const freeSlots: number[] = [];
   let nextSlot = 0;
 
-  const setItem = (t: Tracked, status: ItemStatus, reason?: string, patch: Parameters<StateStore["updateItem"]>[2] = {}) => {
-    store.updateItem(ctx.runId, t.item.id, { status, ...(reason === undefined ? {} : { lastReason: reason }), ...patch });
-    ctx.emit({ type: "item-state", itemId: t.item.id, state: status, ...(reason === undefined ? {} : { reason }) });
+  const setItem = (
+    t: Tracked,
+    status: ItemStatus,
+    reason?: string,
+    patch: Parameters<StateStore["updateItem"]>[2] = {},
+  ) => {
+    store.updateItem(ctx.runId, t.item.id, {
+      status,
+      ...(reason === undefined ? {} : { lastReason: reason }),
+      ...patch,
+    });
+    ctx.emit({
+      type: "item-state",
+      itemId: t.item.id,
+      state: status,
+      ...(reason === undefined ? {} : { reason }),
+    });
   };
 
-  const failOrRetry = (t: Tracked, attempt: number, outcome: AttemptOutcome, reason: string, details?: string) => {
+  const failOrRetry = (
+    t: Tracked,
+    attempt: number,
+    outcome: AttemptOutcome,
+    reason: string,
+    details?: string,
+  ) => {
     t.feedback.push({ attempt, outcome, reason, ...(details === undefined ? {} : { details }) });
-    if (RETRYABLE.has(outcome) && t.retriesUsed < plan.retries && !(stop?.aborted ?? false) && !ctx.hardStop.aborted) {
+    if (
+      RETRYABLE.has(outcome) &&
+      t.retriesUsed < plan.retries &&
+      !(stop?.aborted ?? false) &&
+      !ctx.hardStop.aborted
+    ) {
       t.retriesUsed += 1;
       t.sched = "pending";
       setItem(t, "ready", reason, { retriesUsed: t.retriesUsed });
@@ -200,20 +265,32 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         case "merged":
           t.sched = "done";
           store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "accepted" });
-          setItem(t, "merged", undefined, { mergedCommit: outcome.commit, conflictClass: "clean", conflictFiles: [] });
+          setItem(t, "merged", undefined, {
+            mergedCommit: outcome.commit,
+            conflictClass: "clean",
+            conflictFiles: [],
+          });
           ctx.emit({ type: "merged", itemId: entry.itemId, attempt: entry.attempt, commit: outcome.commit });
           break;
         case "conflict": {
           const reason = `merge conflict with the integration branch in: ${outcome.files.join(", ")}`;
           store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
-          ctx.emit({ type: "merge-conflict", itemId: entry.itemId, attempt: entry.attempt, files: outcome.files });
+          ctx.emit({
+            type: "merge-conflict",
+            itemId: entry.itemId,
+            attempt: entry.attempt,
+            files: outcome.files,
+          });
           store.updateItem(ctx.runId, entry.itemId, { conflictFiles: [...outcome.files] });
           // Conflicts are handled properly by the conflict classes of the merge queue; until then the item fails.
           failOrRetry(t, entry.attempt, "conflict", reason);
           break;
         }
         case "gate-failed":
-          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "rejected", reason: outcome.failure.summary });
+          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, {
+            outcome: "rejected",
+            reason: outcome.failure.summary,
+          });
           failOrRetry(t, entry.attempt, "rejected", outcome.failure.summary, outcome.failure.outputTail);
           break;
       }
@@ -231,7 +308,8 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     setItem(t, "running");
     void (async () => {
       const startCommit = await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`);
-      if (startCommit === undefined) throw new Error(`the integration branch ${ctx.integrationBranch} disappeared`);
+      if (startCommit === undefined)
+        throw new Error(`the integration branch ${ctx.integrationBranch} disappeared`);
       const result: AttemptResult = await runAttempt({
         ctx,
         item: t.item,
@@ -275,7 +353,8 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   };
 
   for (;;) {
-    if (fatal !== undefined) throw fatal;
+    if (fatal !== undefined)
+      throw fatal instanceof Error ? fatal : new Error("a run step failed", { cause: fatal });
     for (const id of blockedBy(graph, schedStates(tracked))) {
       const t = tracked.get(id)!;
       if (t.sched !== "pending") continue;
@@ -286,14 +365,22 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
       });
       setItem(t, "blocked", `a dependency did not merge: ${failedDeps.join(", ")}`);
     }
-    if (!budgetHit && ((plan.budgetUsd !== undefined && spentUsd >= plan.budgetUsd) || (plan.budgetTokens !== undefined && spentTokens >= plan.budgetTokens))) {
+    if (
+      !budgetHit &&
+      ((plan.budgetUsd !== undefined && spentUsd >= plan.budgetUsd) ||
+        (plan.budgetTokens !== undefined && spentTokens >= plan.budgetTokens))
+    ) {
       budgetHit = true;
-      ctx.emit({ type: "warning", message: `budget reached (spent $${spentUsd.toFixed(2)}, ${spentTokens} tokens): no new attempts start` });
+      ctx.emit({
+        type: "warning",
+        message: `budget reached (spent $${spentUsd.toFixed(2)}, ${spentTokens} tokens): no new attempts start`,
+      });
     }
     const stopDispatch = budgetHit || (stop?.aborted ?? false) || ctx.hardStop.aborted;
     if (!stopDispatch) {
       // Work waiting in the merge queue holds no agent slot but still counts for conflicts.
-      const waitingToMerge = [...tracked.values()].filter((t) => t.sched === "running" && t.queued).length - agentsRunning;
+      const waitingToMerge =
+        [...tracked.values()].filter((t) => t.sched === "running" && t.queued).length - agentsRunning;
       const { start } = decide({
         graph,
         states: schedStates(tracked),
@@ -309,12 +396,23 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
       const pending = [...tracked.values()].filter((t) => t.sched === "pending");
       if (pending.length === 0 || stopDispatch) break;
       // Nothing runs and nothing can start: should not happen (the scheduler always starts a ready item).
-      if (decide({ graph, states: schedStates(tracked), maxParallel: plan.maxParallel, mode: plan.schedule, conflicts: "allow", waves }).start.length === 0) {
+      if (
+        decide({
+          graph,
+          states: schedStates(tracked),
+          maxParallel: plan.maxParallel,
+          mode: plan.schedule,
+          conflicts: "allow",
+          waves,
+        }).start.length === 0
+      ) {
         throw new Error(`bug: stuck with pending items ${pending.map((t) => t.item.id).join(", ")}`);
       }
     }
     const wait = woken();
-    const onStop = () => wake();
+    const onStop = () => {
+      wake();
+    };
     stop?.addEventListener("abort", onStop, { once: true });
     await wait;
     stop?.removeEventListener("abort", onStop);
@@ -338,7 +436,10 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     return failed.length === 0 ? "landed" : "partial";
   }
   if (failed.length > 0 && !plan.landPartial) {
-    ctx.emit({ type: "land-skipped", reason: `land_partial is false and ${failed.length} item(s) did not merge` });
+    ctx.emit({
+      type: "land-skipped",
+      reason: `land_partial is false and ${failed.length} item(s) did not merge`,
+    });
     return "failed";
   }
   const landed = await landRun(ctx);

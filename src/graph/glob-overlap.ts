@@ -25,7 +25,8 @@
 //     `src/**`): a leading `!` (negation), extglobs and groups `@(..)` `!(..)` `+(..)` `*(..)`
 //     `?(..)` `(a|b)`, ranges `{1..3}`, braces without a comma or holding `**`, backslash escapes, quotes, POSIX
 //     classes, classes holding `/` or starting with `]`, empty segments (`a//b`, `/a`, `a/`), more
-//     than 256 brace alternatives. A glob holding `|` or starting with `!` acts as `**`.
+//     than 256 brace alternatives. A glob starting with `!` or holding a `|` outside parentheses
+//     acts as `**`.
 // `isExactGlob` tells which globs are decided exactly.
 //
 // The decision: per alternative pair, a product of the two segment sequences in which `**` spans
@@ -374,7 +375,7 @@ function approximate(text: string): GlobAlternative {
   while (rest.startsWith("./")) rest = rest.slice(2);
   const literalPrefix: string[] = [];
   // A `|` may split the whole regex picomatch builds (`src/a|b` matches `b`): no prefix is certain.
-  if (!rest.startsWith("!") && !rest.includes("|")) {
+  if (!rest.startsWith("!") && !hasTopLevelBar(rest)) {
     const parts = rest.split("/");
     // The last part may be the whole remainder of a path; only parts followed by `/` are certain.
     for (const part of parts.slice(0, -1)) {
@@ -402,4 +403,15 @@ function codePoints(s: string): number[] {
     i += c > 0xffff ? 2 : 1;
   }
   return out;
+}
+
+// Whether a `|` stands outside every `(...)` group, or the parentheses do not balance.
+function hasTopLevelBar(text: string): boolean {
+  let depth = 0;
+  for (const c of text) {
+    if (c === "(") depth++;
+    else if (c === ")") depth--;
+    if (depth < 0 || (c === "|" && depth === 0)) return true;
+  }
+  return depth !== 0;
 }

@@ -4,7 +4,14 @@
 import type { AgentOutputFormat, AgentProfile, BuiltinAgent } from "./types.js";
 
 /** The built-in adapters, in the order messages list them. */
-export const BUILTIN_AGENTS: readonly BuiltinAgent[] = ["claude", "codex", "gemini", "aider", "opencode", "shell"];
+export const BUILTIN_AGENTS: readonly BuiltinAgent[] = [
+  "claude",
+  "codex",
+  "gemini",
+  "aider",
+  "opencode",
+  "shell",
+];
 
 /** How each built-in adapter's output is read. */
 export const BUILTIN_OUTPUT: Readonly<Record<BuiltinAgent, AgentOutputFormat>> = {

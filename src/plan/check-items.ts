@@ -51,7 +51,12 @@ export function checkItemGraph(items: readonly ItemRef[], words: GraphWords = ID
   for (const item of items) {
     const earlier = first.get(item.id);
     if (earlier === undefined) first.set(item.id, item);
-    else out.push(diagnostic(item.idSpan(), words.duplicate(item.id), [note(earlier.idSpan(), words.firstDefined(item.id))]));
+    else
+      out.push(
+        diagnostic(item.idSpan(), words.duplicate(item.id), [
+          note(earlier.idSpan(), words.firstDefined(item.id)),
+        ]),
+      );
   }
   const ids = new Suggester(first.keys());
   let suggestions = 0;

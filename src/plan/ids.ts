@@ -26,7 +26,8 @@ export function validateId(id: string): IdCheck {
   if (/[A-Z]/.test(id)) return fail("it contains upper case letters; use lower case");
   const other = /[^a-z0-9-]/.exec(id);
   if (other) return fail(`it contains ${JSON.stringify(other[0])}; only a-z, 0-9 and "-" are allowed`);
-  if (id.length > MAX_ID_LENGTH) return fail(`it is ${id.length} characters long; the limit is ${MAX_ID_LENGTH}`);
+  if (id.length > MAX_ID_LENGTH)
+    return fail(`it is ${id.length} characters long; the limit is ${MAX_ID_LENGTH}`);
   return { ok: true };
 }
 

@@ -65,14 +65,21 @@ function translate(ctx: IssueContext, issue: z.core.$ZodIssue, prefix: Path, out
         return;
       }
       const type = issue.message === WHOLE_NUMBER ? "int" : issue.expected;
-      out.push(diagnostic(valueSpan(src, path), `${label(ctx, path)} must be ${expected(type, path)}, got ${kind(value)}`));
+      out.push(
+        diagnostic(
+          valueSpan(src, path),
+          `${label(ctx, path)} must be ${expected(type, path)}, got ${kind(value)}`,
+        ),
+      );
       return;
     }
     case "invalid_value": {
       const options = issue.values.map(String);
       const hint = typeof value === "string" ? suggest(value, options) : undefined;
       const tail = hint !== undefined ? `did you mean ${q(hint)}?` : `expected one of: ${options.join(", ")}`;
-      out.push(diagnostic(valueSpan(src, path), `invalid value ${show(value)} for ${label(ctx, path)}; ${tail}`));
+      out.push(
+        diagnostic(valueSpan(src, path), `invalid value ${show(value)} for ${label(ctx, path)}; ${tail}`),
+      );
       return;
     }
     case "too_small": {
@@ -81,19 +88,31 @@ function translate(ctx: IssueContext, issue: z.core.$ZodIssue, prefix: Path, out
         out.push(diagnostic(span, `${label(ctx, path)} must not be empty`));
       } else {
         const bound = issue.inclusive === false ? "greater than" : "at least";
-        out.push(diagnostic(span, `${label(ctx, path)} must be ${bound} ${String(issue.minimum)}, got ${show(value)}`));
+        out.push(
+          diagnostic(
+            span,
+            `${label(ctx, path)} must be ${bound} ${String(issue.minimum)}, got ${show(value)}`,
+          ),
+        );
       }
       return;
     }
     case "too_big": {
       const bound = issue.inclusive === false ? "less than" : "at most";
-      out.push(diagnostic(valueSpan(src, path), `${label(ctx, path)} must be ${bound} ${String(issue.maximum)}, got ${show(value)}`));
+      out.push(
+        diagnostic(
+          valueSpan(src, path),
+          `${label(ctx, path)} must be ${bound} ${String(issue.maximum)}, got ${show(value)}`,
+        ),
+      );
       return;
     }
     case "invalid_union": {
       // Follow the branch whose type matched (e.g. a mapping criterion with an unknown key); otherwise the
       // value has none of the accepted types.
-      const matched = issue.errors.find((branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
+      const matched = issue.errors.find(
+        (branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0),
+      );
       if (matched) {
         for (const inner of matched) translate(ctx, inner, path, out);
         return;
@@ -102,7 +121,12 @@ function translate(ctx: IssueContext, issue: z.core.$ZodIssue, prefix: Path, out
         const first = branch[0];
         return first?.code === "invalid_type" ? expected(first.expected, path) : "something else";
       });
-      out.push(diagnostic(valueSpan(src, path), `${label(ctx, path)} must be ${types.join(" or ")}, got ${kind(value)}`));
+      out.push(
+        diagnostic(
+          valueSpan(src, path),
+          `${label(ctx, path)} must be ${types.join(" or ")}, got ${kind(value)}`,
+        ),
+      );
       return;
     }
     case "custom": {
@@ -131,7 +155,11 @@ function translate(ctx: IssueContext, issue: z.core.$ZodIssue, prefix: Path, out
 }
 
 /** The message for a key the mapping does not take, with the closest valid key when there is one. */
-export function unknownKeyMessage(ctx: Pick<IssueContext, "snakeOnly">, spelled: string, info: MappingInfo): string {
+export function unknownKeyMessage(
+  ctx: Pick<IssueContext, "snakeOnly">,
+  spelled: string,
+  info: MappingInfo,
+): string {
   const head = `unknown key ${q(spelled)} in ${info.noun}`;
   const hint = suggest(spelled, info.keys);
   if (hint === undefined) return `${head}; expected one of: ${info.keys.join(", ")}`;
@@ -194,8 +222,8 @@ export function kind(value: unknown): string {
 export function show(value: unknown): string {
   if (typeof value === "string") return q(value);
   if (value === null || value === undefined) return "nothing";
-  if (typeof value === "object") return Array.isArray(value) ? "a list" : "a mapping";
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return Array.isArray(value) ? "a list" : "a mapping";
 }
 
 /** Quotes text for a message, escaping control characters. */

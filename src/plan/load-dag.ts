@@ -64,7 +64,11 @@ function mapping(path: Path): MappingInfo {
 }
 
 function special(src: PlanSource, code: string, path: Path, value: unknown): Diagnostic | undefined {
-  if (path.length === 1 && path[0] === "epics" && (value === null || (code === "too_small" && Array.isArray(value)))) {
+  if (
+    path.length === 1 &&
+    path[0] === "epics" &&
+    (value === null || (code === "too_small" && Array.isArray(value)))
+  ) {
     return diagnostic(valueSpan(src, path), '"epics" is empty; a dag needs at least one epic');
   }
   return undefined;
@@ -77,7 +81,13 @@ export function loadDag(src: PlanSource, data: unknown): Result<Plan, Diagnostic
   if (!parsed.success) {
     diags.push(
       ...issuesToDiagnostics(
-        { src, data, mapping, snakeOnly: true, special: (issue, path, value) => special(src, issue.code, path, value) },
+        {
+          src,
+          data,
+          mapping,
+          snakeOnly: true,
+          special: (issue, path, value) => special(src, issue.code, path, value),
+        },
         parsed.error.issues,
       ),
     );
@@ -85,11 +95,13 @@ export function loadDag(src: PlanSource, data: unknown): Result<Plan, Diagnostic
   const top = isRaw(data) ? data : {};
   const epics = Array.isArray(top.epics) ? (top.epics as unknown[]) : [];
   const completed = new Set<string>();
-  for (const e of epics) if (isRaw(e) && typeof e.id === "string" && e.status === "completed") completed.add(e.id);
+  for (const e of epics)
+    if (isRaw(e) && typeof e.id === "string" && e.status === "completed") completed.add(e.id);
   const refs: ItemRef[] = [];
   epics.forEach((epic, i) => {
     if (!isRaw(epic) || typeof epic.id !== "string") return;
-    const deps = epic.status !== "completed" && Array.isArray(epic.depends_on) ? (epic.depends_on as unknown[]) : [];
+    const deps =
+      epic.status !== "completed" && Array.isArray(epic.depends_on) ? (epic.depends_on as unknown[]) : [];
     refs.push({
       id: epic.id,
       idSpan: () => valueSpan(src, ["epics", i, "id"]),
@@ -103,7 +115,9 @@ export function loadDag(src: PlanSource, data: unknown): Result<Plan, Diagnostic
   });
   diags.push(...checkItemGraph(refs));
   if (parsed.success && parsed.data.epics.every((e) => e.status === "completed")) {
-    diags.push(diagnostic(valueSpan(src, ["epics"]), "every epic of the dag is completed; there is nothing to run"));
+    diags.push(
+      diagnostic(valueSpan(src, ["epics"]), "every epic of the dag is completed; there is nothing to run"),
+    );
   }
   if (diags.length > 0 || !parsed.success) return err(diags);
   return ok(buildPlan(src, parsed.data));
@@ -131,8 +145,14 @@ function checkFeatures(src: PlanSource, epic: Record<string, unknown>, at: Path)
     (f.depends_on as unknown[]).forEach((dep, k) => {
       if (typeof dep !== "string" || first.has(dep)) return;
       const hint = suggest(dep, first.keys());
-      const tail = hint !== undefined ? `; did you mean ${q(hint)}?` : ": no feature of this epic has this id";
-      out.push(diagnostic(valueSpan(src, [...at, "features", j, "depends_on", k]), `unknown feature dependency ${q(dep)}${tail}`));
+      const tail =
+        hint !== undefined ? `; did you mean ${q(hint)}?` : ": no feature of this epic has this id";
+      out.push(
+        diagnostic(
+          valueSpan(src, [...at, "features", j, "depends_on", k]),
+          `unknown feature dependency ${q(dep)}${tail}`,
+        ),
+      );
     });
   });
   return out;
@@ -152,7 +172,8 @@ function buildPlan(src: PlanSource, dag: Dag): Plan {
       const where = epic.worktree != null ? ` (worktree ${q(epic.worktree)})` : "";
       notes.push(`epic ${q(epic.id)} was in progress${where}; it starts again from the integration branch`);
     }
-    if (epic.status === "blocked") notes.push(`epic ${q(epic.id)} was marked blocked in the dag; it runs again`);
+    if (epic.status === "blocked")
+      notes.push(`epic ${q(epic.id)} was marked blocked in the dag; it runs again`);
     const featureIds = new Set((epic.features ?? []).map((f) => f.id));
     const blocked = (dag.blocked ?? []).filter((b) => b.task_id === epic.id || featureIds.has(b.task_id));
     items.push({
@@ -202,7 +223,8 @@ function describe(epic: Dag["epics"][number], blocked: Dag["blocked"] & object):
   if (features.length > 0) {
     lines.push("", "Features:");
     for (const f of features) {
-      const deps = f.depends_on != null && f.depends_on.length > 0 ? ` (after ${f.depends_on.join(", ")})` : "";
+      const deps =
+        f.depends_on != null && f.depends_on.length > 0 ? ` (after ${f.depends_on.join(", ")})` : "";
       const req = f.source_requirement != null ? ` [${f.source_requirement}]` : "";
       const status = f.status != null && f.status !== "pending" ? ` — ${f.status}` : "";
       lines.push(`- ${f.id}: ${f.name}${req}${deps}${status}`);

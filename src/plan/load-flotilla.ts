@@ -9,7 +9,14 @@ import { validateId } from "./ids.js";
 import { issuesToDiagnostics, q, show, valueAt, type MappingInfo } from "./issues.js";
 import { FLOTILLA_KEYS, planSchema, type ItemFile, type PlanFile, type ProfileFile } from "./schema.js";
 import { suggest } from "./suggest.js";
-import type { AcceptanceCriterion, AgentOutputFormat, AgentProfile, Diagnostic, Item, Plan } from "./types.js";
+import type {
+  AcceptanceCriterion,
+  AgentOutputFormat,
+  AgentProfile,
+  Diagnostic,
+  Item,
+  Plan,
+} from "./types.js";
 import { diagnostic, keySpan, valueSpan, type Path, type PlanSource } from "./yaml-source.js";
 
 /** Plan defaults from DESIGN.md, used by every source format. */
@@ -37,7 +44,13 @@ export function loadFlotilla(src: PlanSource, data: unknown): Result<Plan, Diagn
   if (!parsed.success) {
     diags.push(
       ...issuesToDiagnostics(
-        { src, data, mapping: flotillaMapping, snakeOnly: true, special: (issue, path, value) => special(src, issue.code, path, value) },
+        {
+          src,
+          data,
+          mapping: flotillaMapping,
+          snakeOnly: true,
+          special: (issue, path, value) => special(src, issue.code, path, value),
+        },
         parsed.error.issues,
       ),
     );
@@ -52,8 +65,10 @@ function flotillaMapping(path: Path): MappingInfo {
   const [a, b, c] = path;
   if (path.length === 0) return { noun: "plan", keys: FLOTILLA_KEYS.plan };
   if (a === "items" && path.length === 2) return { noun: "item", keys: FLOTILLA_KEYS.item };
-  if (a === "items" && c === "acceptance") return { noun: "acceptance criterion", keys: FLOTILLA_KEYS.criterion };
-  if (a === "agents" && typeof b === "string") return { noun: `agent profile ${q(b)}`, keys: FLOTILLA_KEYS.profile };
+  if (a === "items" && c === "acceptance")
+    return { noun: "acceptance criterion", keys: FLOTILLA_KEYS.criterion };
+  if (a === "agents" && typeof b === "string")
+    return { noun: `agent profile ${q(b)}`, keys: FLOTILLA_KEYS.profile };
   if (a === "merge") return { noun: '"merge"', keys: FLOTILLA_KEYS.merge };
   if (a === "setup") return { noun: '"setup"', keys: FLOTILLA_KEYS.setup };
   if (a === "gates") return { noun: '"gates"', keys: FLOTILLA_KEYS.gates };
@@ -64,11 +79,16 @@ function flotillaMapping(path: Path): MappingInfo {
 function special(src: PlanSource, code: string, path: Path, value: unknown): Diagnostic | undefined {
   if (path.length !== 1) return undefined;
   if (path[0] === "version") {
-    if (value === undefined) return diagnostic(valueSpan(src, []), 'missing required key "version" in plan; add "version: 1"');
-    return diagnostic(valueSpan(src, path), `unsupported plan version ${show(value)}; this flotilla reads version 1`);
+    if (value === undefined)
+      return diagnostic(valueSpan(src, []), 'missing required key "version" in plan; add "version: 1"');
+    return diagnostic(
+      valueSpan(src, path),
+      `unsupported plan version ${show(value)}; this flotilla reads version 1`,
+    );
   }
   if (path[0] === "items") {
-    if (value === undefined) return diagnostic(valueSpan(src, []), 'the plan has no items; add an "items:" list');
+    if (value === undefined)
+      return diagnostic(valueSpan(src, []), 'the plan has no items; add an "items:" list');
     if (value === null || (code === "too_small" && Array.isArray(value))) {
       return diagnostic(valueSpan(src, path), '"items" is empty; a plan needs at least one item');
     }
@@ -102,7 +122,8 @@ function crossChecks(src: PlanSource, data: Raw): Diagnostic[] {
     const name = valueAt(data, path);
     if (typeof name !== "string" || name === "" || known.has(name)) return;
     const hint = suggest(name, profileNames);
-    const tail = hint !== undefined ? `did you mean ${q(hint)}?` : `the profiles are: ${profileNames.join(", ")}`;
+    const tail =
+      hint !== undefined ? `did you mean ${q(hint)}?` : `the profiles are: ${profileNames.join(", ")}`;
     out.push(diagnostic(valueSpan(src, path), `unknown agent profile ${q(name)}; ${tail}`));
   };
   checkRef(["agent"]);
@@ -124,7 +145,10 @@ function crossChecks(src: PlanSource, data: Raw): Diagnostic[] {
       out.push(diagnostic(where, `item ${id} needs a "run:" command: ${why}`));
     } else if (!shell && item.run !== undefined) {
       out.push(
-        diagnostic(keySpan(src, ["items", i, "run"]), `"run" is only used by the shell agent; item ${id} runs ${q(agent)}`),
+        diagnostic(
+          keySpan(src, ["items", i, "run"]),
+          `"run" is only used by the shell agent; item ${id} runs ${q(agent)}`,
+        ),
       );
     }
   });
@@ -136,12 +160,18 @@ function checkProfiles(src: PlanSource, agents: Raw): Diagnostic[] {
   for (const [name, profile] of Object.entries(agents)) {
     const at: Path = ["agents", name];
     const idCheck = validateId(name);
-    if (!idCheck.ok) out.push(diagnostic(keySpan(src, at), `invalid agent profile name ${q(name)}: ${idCheck.reason}`));
+    if (!idCheck.ok)
+      out.push(diagnostic(keySpan(src, at), `invalid agent profile name ${q(name)}: ${idCheck.reason}`));
     if (!isRaw(profile)) continue;
     const hasUse = profile.use !== undefined && profile.use !== null;
     const hasCommand = profile.command !== undefined && profile.command !== null;
     if (hasUse && hasCommand) {
-      out.push(diagnostic(keySpan(src, [...at, "command"]), `agent profile ${q(name)} has both "use:" and "command:"; give one`));
+      out.push(
+        diagnostic(
+          keySpan(src, [...at, "command"]),
+          `agent profile ${q(name)} has both "use:" and "command:"; give one`,
+        ),
+      );
     } else if (!hasUse && !hasCommand && !isBuiltinAgent(name)) {
       out.push(
         diagnostic(
@@ -201,7 +231,11 @@ function buildPlan(src: PlanSource, p: PlanFile): Plan {
       fixForward: p.merge?.fix_forward ?? DEFAULTS.fixForward,
     },
     setup: { link: p.setup?.link ?? [], copy: p.setup?.copy ?? [], run: p.setup?.run ?? [] },
-    gates: { preMerge: p.gates?.pre_merge ?? [], postMerge: p.gates?.post_merge ?? [], land: p.gates?.land ?? [] },
+    gates: {
+      preMerge: p.gates?.pre_merge ?? [],
+      postMerge: p.gates?.post_merge ?? [],
+      land: p.gates?.land ?? [],
+    },
     review: p.review?.reviewer != null ? { reviewer: p.review.reviewer } : {},
     agents,
     items,

@@ -57,7 +57,10 @@ const headerSchema = z.strictObject({
   title: z.string().nullish(),
   integration_branch: branchString.nullish(),
 });
-const gatesSchema = z.strictObject({ pre_merge: z.array(text).nullish(), post_merge: z.array(text).nullish() });
+const gatesSchema = z.strictObject({
+  pre_merge: z.array(text).nullish(),
+  post_merge: z.array(text).nullish(),
+});
 const dispatchSchema = z.strictObject({
   milestone: headerSchema,
   conflict_groups: z.array(groupSchema).nullish(),
@@ -117,7 +120,8 @@ export function loadMilestone(original: PlanSource, raw: unknown): Result<Plan, 
   });
   const finished = new Set(entries.filter((e) => FINISHED.has(String(e.raw.status))).map((e) => e.issue));
   const refs: ItemRef[] = entries.map((e) => {
-    const deps = !finished.has(e.issue) && Array.isArray(e.raw.depends_on) ? (e.raw.depends_on as unknown[]) : [];
+    const deps =
+      !finished.has(e.issue) && Array.isArray(e.raw.depends_on) ? (e.raw.depends_on as unknown[]) : [];
     return {
       id: issueId(e.issue),
       idSpan: () => valueSpan(src, [...e.path, "issue"]),
@@ -132,7 +136,12 @@ export function loadMilestone(original: PlanSource, raw: unknown): Result<Plan, 
   const groups = checkGroups(src, top, entries, diags);
 
   if (parsed.success && entries.length > 0 && entries.every((e) => finished.has(e.issue))) {
-    diags.push(diagnostic(valueSpan(src, ["waves"]), "every item of the dispatch plan is already done; there is nothing to run"));
+    diags.push(
+      diagnostic(
+        valueSpan(src, ["waves"]),
+        "every item of the dispatch plan is already done; there is nothing to run",
+      ),
+    );
   } else if (parsed.success && entries.length === 0) {
     diags.push(diagnostic(valueSpan(src, ["waves"]), 'the dispatch plan has no items in "waves"'));
   }
@@ -151,7 +160,8 @@ function checkGroups(
   const firstAt = new Map<string, Path>();
   const list = Array.isArray(top.conflict_groups) ? (top.conflict_groups as unknown[]) : [];
   const byTitle = new Map<string, number>();
-  for (const e of entries) if (typeof e.raw.title === "string" && !byTitle.has(e.raw.title)) byTitle.set(e.raw.title, e.issue);
+  for (const e of entries)
+    if (typeof e.raw.title === "string" && !byTitle.has(e.raw.title)) byTitle.set(e.raw.title, e.issue);
   list.forEach((group, g) => {
     if (!isRaw(group) || (typeof group.group_id !== "number" && typeof group.group_id !== "string")) return;
     const id = String(group.group_id);
@@ -195,8 +205,14 @@ function checkGroups(
       continue;
     }
     const known = [...groups.keys()];
-    const tail = known.length === 0 ? "no conflict groups are defined" : `the groups are: ${known.join(", ")}`;
-    diags.push(diagnostic(valueSpan(src, [...e.path, "conflict_group"]), `unknown conflict group ${String(ref)}; ${tail}`));
+    const tail =
+      known.length === 0 ? "no conflict groups are defined" : `the groups are: ${known.join(", ")}`;
+    diags.push(
+      diagnostic(
+        valueSpan(src, [...e.path, "conflict_group"]),
+        `unknown conflict group ${String(ref)}; ${tail}`,
+      ),
+    );
   }
   return groups;
 }
@@ -210,7 +226,8 @@ function buildPlan(
   const n = d.milestone.number;
   const name = `milestone-${n}`;
   const groupOf = new Map<number, string[]>();
-  for (const [id, members] of groups) for (const issue of members) groupOf.set(issue, [...(groupOf.get(issue) ?? []), id]);
+  for (const [id, members] of groups)
+    for (const issue of members) groupOf.set(issue, [...(groupOf.get(issue) ?? []), id]);
   const reasons = new Map((d.conflict_groups ?? []).map((g) => [String(g.group_id), g.reason ?? ""]));
   const notes: string[] = [];
   const items: Item[] = [];
@@ -286,7 +303,12 @@ function normalizeKeys(src: PlanSource, value: unknown, path: Path, diags: Diagn
   for (const [key, v] of Object.entries(value)) {
     const k = key.replaceAll("-", "_");
     if (k in out) {
-      diags.push(diagnostic(valueSpan(src, path), `key ${q(k)} is given twice in this mapping (in kebab-case and snake_case)`));
+      diags.push(
+        diagnostic(
+          valueSpan(src, path),
+          `key ${q(k)} is given twice in this mapping (in kebab-case and snake_case)`,
+        ),
+      );
       continue;
     }
     out[k] = normalizeKeys(src, v, [...path, k], diags);

@@ -22,7 +22,12 @@ export function loadPlan(input: LoadPlanInput): Result<Plan, Diagnostic[]> {
   const src = parsed.value;
   const data: unknown = src.doc.toJS({ maxAliasCount: 1000 });
   if (!isRaw(data)) {
-    const got = data === null || data === undefined ? "the file is empty" : Array.isArray(data) ? "got a list" : "got a single value";
+    const got =
+      data === null || data === undefined
+        ? "the file is empty"
+        : Array.isArray(data)
+          ? "got a list"
+          : "got a single value";
     return err([
       diagnostic(
         valueSpan(src, []),

@@ -16,7 +16,8 @@ export const idString = z.string().superRefine((value, ctx) => {
 /** A string that must be a safe git branch name. */
 export const branchString = z.string().superRefine((value, ctx) => {
   const r = validateBranchName(value);
-  if (!r.ok) ctx.addIssue({ code: "custom", message: r.reason, params: { kind: "branch", reason: r.reason } });
+  if (!r.ok)
+    ctx.addIssue({ code: "custom", message: r.reason, params: { kind: "branch", reason: r.reason } });
 });
 
 /** A duration string (`90s`, `20m`, `2h`, `1h30m`), read into seconds. */
@@ -37,10 +38,7 @@ const strings = z.array(z.string());
 const commands = z.array(text);
 
 /** One acceptance criterion: plain text, or text with a shell check. */
-export const criterionSchema = z.union([
-  text,
-  z.strictObject({ text, check: text.nullish() }),
-]);
+export const criterionSchema = z.union([text, z.strictObject({ text, check: text.nullish() })]);
 
 /** One item of a flotilla plan. */
 export const itemSchema = z.strictObject({

@@ -124,5 +124,9 @@ export interface Diagnostic {
   /** Length of the span to underline (>= 1). */
   readonly length: number;
   /** Other places that belong to the same problem (the first duplicate, each edge of a cycle). */
-  readonly related: readonly { readonly message: string; readonly loc: SourceLocation; readonly length: number }[];
+  readonly related: readonly {
+    readonly message: string;
+    readonly loc: SourceLocation;
+    readonly length: number;
+  }[];
 }

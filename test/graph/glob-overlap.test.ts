@@ -75,6 +75,8 @@ describe("globsOverlap: named cases", () => {
     assert.equal(globsOverlap("src/@(a|b)/x.ts", "docs/**"), false); // the literal prefix still counts
     assert.equal(globsOverlap("!src/**", "src/x.ts"), true);
     assert.equal(globsOverlap("src/{1..3}.ts", "lib/1.ts"), false);
+    assert.equal(globsOverlap("src/a|lib/b", "lib/b"), true); // picomatch: `|` splits the whole glob
+    assert.equal(globsOverlap("src/{a,**}", "src/x/y"), true); // `**` in braces spans `/`
     assert.equal(globsOverlap("src/\\*.ts", "src/a.ts"), true);
     assert.equal(isExactGlob("src/@(a|b)/x.ts"), false);
     assert.equal(isExactGlob("src/{1..3}.ts"), false);
@@ -105,7 +107,23 @@ describe("globsOverlap: properties", () => {
         "{a,b}",
         "{a,b/a}",
       ),
-      fc.constantFrom("@(a|b)", "(a|b)", "{1..2}", "\\a", "!a", "a+b", "[[:alpha:]]", "{a}", "", ".a", "a/"),
+      fc.constantFrom(
+        "@(a|b)",
+        "!(a)",
+        "(a|b)",
+        "a|b",
+        "*{a,**}",
+        "{a,b/**}",
+        "{1..2}",
+        "\\a",
+        "!a",
+        "a+b",
+        "[[:alpha:]]",
+        "{a}",
+        "",
+        ".a",
+        "a/",
+      ),
     );
     const candidates = paths(["a", "b", "ab", "c", ".a", "a+b"], 3);
     fc.assert(

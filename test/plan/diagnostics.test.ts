@@ -3,12 +3,19 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { formatDiagnostics, type Diagnostic } from "../../src/plan/index.js";
 
-function diag(line: number, column: number, length: number, message: string, related: Diagnostic["related"] = []): Diagnostic {
+function diag(
+  line: number,
+  column: number,
+  length: number,
+  message: string,
+  related: Diagnostic["related"] = [],
+): Diagnostic {
   return { severity: "error", message, loc: { file: "plan.yaml", line, column }, length, related };
 }
 
 describe("formatDiagnostics", () => {
-  const source = Array.from({ length: 11 }, (_, i) => `line ${i + 1}`).join("\n") + "\n      dependson: [a]\n";
+  const source =
+    Array.from({ length: 11 }, (_, i) => `line ${i + 1}`).join("\n") + "\n      dependson: [a]\n";
 
   test("prints the example from the brief exactly", () => {
     const d = diag(12, 7, 9, 'unknown key "dependson" in item; did you mean "depends_on"?');
@@ -23,7 +30,9 @@ describe("formatDiagnostics", () => {
   });
 
   test("sorts by line then column, separates with a blank line, and prints notes after their diagnostic", () => {
-    const later = diag(3, 6, 1, "second", [{ message: "see here", loc: { file: "plan.yaml", line: 1, column: 1 }, length: 4 }]);
+    const later = diag(3, 6, 1, "second", [
+      { message: "see here", loc: { file: "plan.yaml", line: 1, column: 1 }, length: 4 },
+    ]);
     const earlier = diag(2, 1, 4, "first");
     assert.equal(
       formatDiagnostics([later, earlier], "one\ntwo!\nthree\n"),
@@ -51,11 +60,17 @@ describe("formatDiagnostics", () => {
 
   test("clamps the underline to the end of the line and prints warnings as warnings", () => {
     const w: Diagnostic = { ...diag(1, 3, 50, "long"), severity: "warning" };
-    assert.equal(formatDiagnostics([w], "abcd\r\nnext\n"), ["plan.yaml:1:3 warning: long", "  1 | abcd", "    |   ^~"].join("\n"));
+    assert.equal(
+      formatDiagnostics([w], "abcd\r\nnext\n"),
+      ["plan.yaml:1:3 warning: long", "  1 | abcd", "    |   ^~"].join("\n"),
+    );
   });
 
   test("puts a single caret past the end of a line", () => {
-    assert.equal(formatDiagnostics([diag(1, 6, 3, "end")], "abc\n"), ["plan.yaml:1:6 error: end", "  1 | abc", "    |      ^"].join("\n"));
+    assert.equal(
+      formatDiagnostics([diag(1, 6, 3, "end")], "abc\n"),
+      ["plan.yaml:1:6 error: end", "  1 | abc", "    |      ^"].join("\n"),
+    );
   });
 
   test("prints nothing for no diagnostics", () => {

@@ -21,11 +21,12 @@ describe("flotilla plan diagnostics", () => {
     );
   });
   test("unknown key with a near miss", () => {
-    const text = "version: 1\nname: demo\nitems:\n  - id: a\n    title: A\n    dependson: [b]\n  - id: b\n    title: B\n";
+    const text =
+      "version: 1\nname: demo\nitems:\n  - id: a\n    title: A\n    dependson: [b]\n  - id: b\n    title: B\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:5 error: unknown key \"dependson\" in item; did you mean \"depends_on\"?",
+        'plan.yaml:6:5 error: unknown key "dependson" in item; did you mean "depends_on"?',
         "  6 |     dependson: [b]",
         "    |     ^~~~~~~~~",
       ].join("\n"),
@@ -36,7 +37,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:5 error: unknown key \"depends-on\" in item; keys are snake_case: did you mean \"depends_on\"?",
+        'plan.yaml:6:5 error: unknown key "depends-on" in item; keys are snake_case: did you mean "depends_on"?',
         "  6 |     depends-on: []",
         "    |     ^~~~~~~~~~",
       ].join("\n"),
@@ -47,7 +48,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:5 error: unknown key \"touch\" in item; did you mean \"touches\"?",
+        'plan.yaml:6:5 error: unknown key "touch" in item; did you mean "touches"?',
         "  6 |     touch: [src/**]",
         "    |     ^~~~~",
       ].join("\n"),
@@ -58,7 +59,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:1 error: unknown key \"max_paralel\" in plan; did you mean \"max_parallel\"?",
+        'plan.yaml:3:1 error: unknown key "max_paralel" in plan; did you mean "max_parallel"?',
         "  3 | max_paralel: 2",
         "    | ^~~~~~~~~~~",
       ].join("\n"),
@@ -69,41 +70,43 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:3 error: unknown key \"colour\" in \"review\"; expected one of: reviewer",
+        'plan.yaml:4:3 error: unknown key "colour" in "review"; expected one of: reviewer',
         "  4 |   colour: blue",
         "    |   ^~~~~~",
       ].join("\n"),
     );
   });
   test("unknown keys in merge, setup, gates and an agent profile", () => {
-    const text = "version: 1\nname: demo\nmerge:\n  batches: 2\nsetup:\n  links: [node_modules]\ngates:\n  premerge: [npm test]\nagents:\n  fast:\n    use: claude\n    modle: haiku\nitems:\n  - id: a\n    title: A\n";
+    const text =
+      "version: 1\nname: demo\nmerge:\n  batches: 2\nsetup:\n  links: [node_modules]\ngates:\n  premerge: [npm test]\nagents:\n  fast:\n    use: claude\n    modle: haiku\nitems:\n  - id: a\n    title: A\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:3 error: unknown key \"batches\" in \"merge\"; did you mean \"batch\"?",
+        'plan.yaml:4:3 error: unknown key "batches" in "merge"; did you mean "batch"?',
         "  4 |   batches: 2",
         "    |   ^~~~~~~",
         "",
-        "plan.yaml:6:3 error: unknown key \"links\" in \"setup\"; did you mean \"link\"?",
+        'plan.yaml:6:3 error: unknown key "links" in "setup"; did you mean "link"?',
         "  6 |   links: [node_modules]",
         "    |   ^~~~~",
         "",
-        "plan.yaml:8:3 error: unknown key \"premerge\" in \"gates\"; did you mean \"pre_merge\"?",
+        'plan.yaml:8:3 error: unknown key "premerge" in "gates"; did you mean "pre_merge"?',
         "  8 |   premerge: [npm test]",
         "    |   ^~~~~~~~",
         "",
-        "plan.yaml:12:5 error: unknown key \"modle\" in agent profile \"fast\"; did you mean \"model\"?",
+        'plan.yaml:12:5 error: unknown key "modle" in agent profile "fast"; did you mean "model"?',
         "  12 |     modle: haiku",
         "     |     ^~~~~",
       ].join("\n"),
     );
   });
   test("unknown key in an acceptance criterion", () => {
-    const text = "version: 1\nname: demo\nitems:\n  - id: a\n    title: A\n    acceptance:\n      - text: tests pass\n        chek: npm test\n";
+    const text =
+      "version: 1\nname: demo\nitems:\n  - id: a\n    title: A\n    acceptance:\n      - text: tests pass\n        chek: npm test\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:8:9 error: unknown key \"chek\" in acceptance criterion; did you mean \"check\"?",
+        'plan.yaml:8:9 error: unknown key "chek" in acceptance criterion; did you mean "check"?',
         "  8 |         chek: npm test",
         "    |         ^~~~",
       ].join("\n"),
@@ -114,7 +117,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:15 error: \"max_parallel\" must be a whole number, got a string (\"four\")",
+        'plan.yaml:3:15 error: "max_parallel" must be a whole number, got a string ("four")',
         "  3 | max_parallel: four",
         "    |               ^~~~",
       ].join("\n"),
@@ -125,7 +128,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:20 error: each entry of \"touches\" must be a string, got a number (3)",
+        'plan.yaml:6:20 error: each entry of "touches" must be a string, got a number (3)',
         "  6 |     touches: [src, 3]",
         "    |                    ^",
       ].join("\n"),
@@ -136,7 +139,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:5 error: missing required key \"id\" in item",
+        'plan.yaml:4:5 error: missing required key "id" in item',
         "  4 |   - title: A",
         "    |     ^~~~~~~~",
       ].join("\n"),
@@ -147,7 +150,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:5 error: missing required key \"title\" in item",
+        'plan.yaml:4:5 error: missing required key "title" in item',
         "  4 |   - id: a",
         "    |     ^~~~~",
       ].join("\n"),
@@ -158,21 +161,22 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:9 error: duplicate item id \"a\"",
+        'plan.yaml:6:9 error: duplicate item id "a"',
         "  6 |   - id: a",
         "    |         ^",
-        "plan.yaml:4:9 note: \"a\" is first defined here",
+        'plan.yaml:4:9 note: "a" is first defined here',
         "  4 |   - id: a",
         "    |         ^",
       ].join("\n"),
     );
   });
   test("unknown dependency with a suggestion", () => {
-    const text = "version: 1\nname: demo\nitems:\n  - id: login-api\n    title: A\n  - id: b\n    title: B\n    depends_on: [logn-api]\n";
+    const text =
+      "version: 1\nname: demo\nitems:\n  - id: login-api\n    title: A\n  - id: b\n    title: B\n    depends_on: [logn-api]\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:8:18 error: unknown dependency \"logn-api\"; did you mean \"login-api\"?",
+        'plan.yaml:8:18 error: unknown dependency "logn-api"; did you mean "login-api"?',
         "  8 |     depends_on: [logn-api]",
         "    |                  ^~~~~~~~",
       ].join("\n"),
@@ -183,7 +187,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:18 error: unknown dependency \"database\": no item has this id",
+        'plan.yaml:6:18 error: unknown dependency "database": no item has this id',
         "  6 |     depends_on: [database]",
         "    |                  ^~~~~~~~",
       ].join("\n"),
@@ -194,14 +198,15 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:18 error: item \"a\" depends on itself",
+        'plan.yaml:6:18 error: item "a" depends on itself',
         "  6 |     depends_on: [a]",
         "    |                  ^",
       ].join("\n"),
     );
   });
   test("cycle", () => {
-    const text = "version: 1\nname: demo\nitems:\n  - id: a\n    title: A\n    depends_on: [b]\n  - id: b\n    title: B\n    depends_on: [c]\n  - id: c\n    title: C\n    depends_on: [x, a]\n  - id: x\n    title: X\n";
+    const text =
+      "version: 1\nname: demo\nitems:\n  - id: a\n    title: A\n    depends_on: [b]\n  - id: b\n    title: B\n    depends_on: [c]\n  - id: c\n    title: C\n    depends_on: [x, a]\n  - id: x\n    title: X\n";
     assert.equal(
       printed(text),
       [
@@ -225,7 +230,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"-rf\": it starts with \"-\" (git would read it as an option)",
+        'plan.yaml:4:9 error: invalid id "-rf": it starts with "-" (git would read it as an option)',
         "  4 |   - id: -rf",
         "    |         ^~~",
       ].join("\n"),
@@ -236,7 +241,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"a..b\": it contains \"..\"",
+        'plan.yaml:4:9 error: invalid id "a..b": it contains ".."',
         "  4 |   - id: a..b",
         "    |         ^~~~",
       ].join("\n"),
@@ -247,7 +252,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"auth/login\": it contains \"/\"",
+        'plan.yaml:4:9 error: invalid id "auth/login": it contains "/"',
         "  4 |   - id: auth/login",
         "    |         ^~~~~~~~~~",
       ].join("\n"),
@@ -258,40 +263,41 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"LoginApi\": it contains upper case letters; use lower case",
+        'plan.yaml:4:9 error: invalid id "LoginApi": it contains upper case letters; use lower case',
         "  4 |   - id: LoginApi",
         "    |         ^~~~~~~~",
       ].join("\n"),
     );
   });
   test("id with a space", () => {
-    const text = "version: 1\nname: demo\nitems:\n  - id: \"login api\"\n    title: A\n";
+    const text = 'version: 1\nname: demo\nitems:\n  - id: "login api"\n    title: A\n';
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"login api\": it contains whitespace",
-        "  4 |   - id: \"login api\"",
+        'plan.yaml:4:9 error: invalid id "login api": it contains whitespace',
+        '  4 |   - id: "login api"',
         "    |         ^~~~~~~~~~~",
       ].join("\n"),
     );
   });
   test("id with a control character", () => {
-    const text = "version: 1\nname: demo\nitems:\n  - id: \"login\\u0007\"\n    title: A\n";
+    const text = 'version: 1\nname: demo\nitems:\n  - id: "login\\u0007"\n    title: A\n';
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"login\\u0007\": it contains a control character (U+0007)",
-        "  4 |   - id: \"login\\u0007\"",
+        'plan.yaml:4:9 error: invalid id "login\\u0007": it contains a control character (U+0007)',
+        '  4 |   - id: "login\\u0007"',
         "    |         ^~~~~~~~~~~~~",
       ].join("\n"),
     );
   });
   test("id over 64 characters", () => {
-    const text = "version: 1\nname: demo\nitems:\n  - id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n    title: A\n";
+    const text =
+      "version: 1\nname: demo\nitems:\n  - id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n    title: A\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": it is 70 characters long; the limit is 64",
+        'plan.yaml:4:9 error: invalid id "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": it is 70 characters long; the limit is 64',
         "  4 |   - id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "    |         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
       ].join("\n"),
@@ -302,7 +308,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:9 error: invalid id \"login_api\": it contains \"_\"; only a-z, 0-9 and \"-\" are allowed",
+        'plan.yaml:4:9 error: invalid id "login_api": it contains "_"; only a-z, 0-9 and "-" are allowed',
         "  4 |   - id: login_api",
         "    |         ^~~~~~~~~",
       ].join("\n"),
@@ -313,7 +319,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:2:7 error: invalid plan name \"My Plan\": it contains whitespace",
+        'plan.yaml:2:7 error: invalid plan name "My Plan": it contains whitespace',
         "  2 | name: My Plan",
         "    |       ^~~~~~~",
       ].join("\n"),
@@ -324,7 +330,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:10 error: invalid duration \"20 min\" for \"timeout\": it contains whitespace; expected a whole number followed by h, m or s, such as 90s, 20m, 2h or 1h30m",
+        'plan.yaml:3:10 error: invalid duration "20 min" for "timeout": it contains whitespace; expected a whole number followed by h, m or s, such as 90s, 20m, 2h or 1h30m',
         "  3 | timeout: 20 min",
         "    |          ^~~~~~",
       ].join("\n"),
@@ -335,7 +341,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:15 error: \"estimate\" must be a duration such as 90s, 20m or 2h, got a number (30)",
+        'plan.yaml:6:15 error: "estimate" must be a duration such as 90s, 20m or 2h, got a number (30)',
         "  6 |     estimate: 30",
         "    |               ^~",
       ].join("\n"),
@@ -346,7 +352,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:1:1 error: the plan has no items; add an \"items:\" list",
+        'plan.yaml:1:1 error: the plan has no items; add an "items:" list',
         "  1 | version: 1",
         "    | ^~~~~~~~~~",
       ].join("\n"),
@@ -357,7 +363,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:8 error: \"items\" is empty; a plan needs at least one item",
+        'plan.yaml:3:8 error: "items" is empty; a plan needs at least one item',
         "  3 | items: []",
         "    |        ^~",
       ].join("\n"),
@@ -368,18 +374,19 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:1 error: \"items\" is empty; a plan needs at least one item",
+        'plan.yaml:3:1 error: "items" is empty; a plan needs at least one item',
         "  3 | items:",
         "    | ^~~~~",
       ].join("\n"),
     );
   });
   test("unknown item agent", () => {
-    const text = "version: 1\nname: demo\nagents:\n  fast:\n    use: claude\nitems:\n  - id: a\n    title: A\n    agent: fsat\n";
+    const text =
+      "version: 1\nname: demo\nagents:\n  fast:\n    use: claude\nitems:\n  - id: a\n    title: A\n    agent: fsat\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:9:12 error: unknown agent profile \"fsat\"; did you mean \"fast\"?",
+        'plan.yaml:9:12 error: unknown agent profile "fsat"; did you mean "fast"?',
         "  9 |     agent: fsat",
         "    |            ^~~~",
       ].join("\n"),
@@ -390,7 +397,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:8 error: unknown agent profile \"cladue\"; did you mean \"claude\"?",
+        'plan.yaml:3:8 error: unknown agent profile "cladue"; did you mean "claude"?',
         "  3 | agent: cladue",
         "    |        ^~~~~~",
       ].join("\n"),
@@ -401,7 +408,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:13 error: unknown agent profile \"gpt\"; the profiles are: claude, codex, gemini, aider, opencode, shell",
+        'plan.yaml:4:13 error: unknown agent profile "gpt"; the profiles are: claude, codex, gemini, aider, opencode, shell',
         "  4 |   reviewer: gpt",
         "    |             ^~~",
       ].join("\n"),
@@ -412,7 +419,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:13 error: unknown agent profile \"codx\"; did you mean \"codex\"?",
+        'plan.yaml:4:13 error: unknown agent profile "codx"; did you mean "codex"?',
         "  4 |   resolver: codx",
         "    |             ^~~~",
       ].join("\n"),
@@ -434,7 +441,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:1:1 error: missing required key \"version\" in plan; add \"version: 1\"",
+        'plan.yaml:1:1 error: missing required key "version" in plan; add "version: 1"',
         "  1 | name: demo",
         "    | ^~~~~~~~~~",
       ].join("\n"),
@@ -445,18 +452,19 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:12 error: item \"a\" needs a \"run:\" command: its agent is \"shell\"",
+        'plan.yaml:6:12 error: item "a" needs a "run:" command: its agent is "shell"',
         "  6 |     agent: shell",
         "    |            ^~~~~",
       ].join("\n"),
     );
   });
   test("shell profile item without run", () => {
-    const text = "version: 1\nname: demo\nagent: scripted\nagents:\n  scripted:\n    use: shell\nitems:\n  - id: a\n    title: A\n";
+    const text =
+      "version: 1\nname: demo\nagent: scripted\nagents:\n  scripted:\n    use: shell\nitems:\n  - id: a\n    title: A\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:8:5 error: item \"a\" needs a \"run:\" command: its agent \"scripted\" uses the shell agent",
+        'plan.yaml:8:5 error: item "a" needs a "run:" command: its agent "scripted" uses the shell agent',
         "  8 |   - id: a",
         "    |     ^~~~~",
       ].join("\n"),
@@ -467,7 +475,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:6:5 error: \"run\" is only used by the shell agent; item \"a\" runs \"claude\"",
+        'plan.yaml:6:5 error: "run" is only used by the shell agent; item "a" runs "claude"',
         "  6 |     run: make",
         "    |     ^~~",
       ].join("\n"),
@@ -478,7 +486,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:7 error: invalid value \"mereg\" for \"land\"; did you mean \"merge\"?",
+        'plan.yaml:3:7 error: invalid value "mereg" for "land"; did you mean "merge"?',
         "  3 | land: mereg",
         "    |       ^~~~~",
       ].join("\n"),
@@ -489,18 +497,19 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:3 error: agent profile \"mine\" needs \"use:\" (one of claude, codex, gemini, aider, opencode, shell) or \"command:\" (a program and its arguments)",
+        'plan.yaml:4:3 error: agent profile "mine" needs "use:" (one of claude, codex, gemini, aider, opencode, shell) or "command:" (a program and its arguments)',
         "  4 |   mine:",
         "    |   ^~~~",
       ].join("\n"),
     );
   });
   test("unknown built-in in use", () => {
-    const text = "version: 1\nname: demo\nagents:\n  fast:\n    use: claud\nitems:\n  - id: a\n    title: A\n";
+    const text =
+      "version: 1\nname: demo\nagents:\n  fast:\n    use: claud\nitems:\n  - id: a\n    title: A\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:5:10 error: invalid value \"claud\" for \"use\"; did you mean \"claude\"?",
+        'plan.yaml:5:10 error: invalid value "claud" for "use"; did you mean "claude"?',
         "  5 |     use: claud",
         "    |          ^~~~~",
       ].join("\n"),
@@ -511,7 +520,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:1:1 error: a plan is a YAML mapping with \"version\", \"name\" and \"items\" (or a dispatch plan, or a dag.yaml); got a list",
+        'plan.yaml:1:1 error: a plan is a YAML mapping with "version", "name" and "items" (or a dispatch plan, or a dag.yaml); got a list',
         "  1 | - a",
         "    | ^~~",
       ].join("\n"),
@@ -522,7 +531,7 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:1:1 error: a plan is a YAML mapping with \"version\", \"name\" and \"items\" (or a dispatch plan, or a dag.yaml); the file is empty",
+        'plan.yaml:1:1 error: a plan is a YAML mapping with "version", "name" and "items" (or a dispatch plan, or a dag.yaml); the file is empty',
         "  1 | ",
         "    | ^",
       ].join("\n"),
@@ -533,34 +542,35 @@ describe("flotilla plan diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:4:36 error: unknown dependency \"b\": no item has this id",
+        'plan.yaml:4:36 error: unknown dependency "b": no item has this id',
         "  4 |   - {id: a, title: A, depends_on: [b]}",
         "    |                                    ^",
       ].join("\n"),
     );
   });
   test("several problems at once", () => {
-    const text = "version: 1\nname: demo\nretries: -1\nitems:\n  - id: a\n    title: 5\n    depends_on: [c]\n  - id: A\n    title: B\n    priority: high\n";
+    const text =
+      "version: 1\nname: demo\nretries: -1\nitems:\n  - id: a\n    title: 5\n    depends_on: [c]\n  - id: A\n    title: B\n    priority: high\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:3:10 error: \"retries\" must be at least 0, got -1",
+        'plan.yaml:3:10 error: "retries" must be at least 0, got -1',
         "  3 | retries: -1",
         "    |          ^~",
         "",
-        "plan.yaml:6:12 error: \"title\" must be a string, got a number (5)",
+        'plan.yaml:6:12 error: "title" must be a string, got a number (5)',
         "  6 |     title: 5",
         "    |            ^",
         "",
-        "plan.yaml:7:18 error: unknown dependency \"c\": no item has this id",
+        'plan.yaml:7:18 error: unknown dependency "c": no item has this id',
         "  7 |     depends_on: [c]",
         "    |                  ^",
         "",
-        "plan.yaml:8:9 error: invalid id \"A\": it contains upper case letters; use lower case",
+        'plan.yaml:8:9 error: invalid id "A": it contains upper case letters; use lower case',
         "  8 |   - id: A",
         "    |         ^",
         "",
-        "plan.yaml:10:15 error: \"priority\" must be a whole number, got a string (\"high\")",
+        'plan.yaml:10:15 error: "priority" must be a whole number, got a string ("high")',
         "  10 |     priority: high",
         "     |               ^~~~",
       ].join("\n"),

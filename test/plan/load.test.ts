@@ -62,7 +62,13 @@ describe("loadPlan (flotilla format)", () => {
     assert.equal(p.integrationBranch, "flotilla/auth-milestone");
     assert.equal(p.budgetUsd, 50);
     assert.equal(p.budgetTokens, 20000000);
-    assert.deepEqual(p.merge, { batch: 4, retryFlaky: true, probeIntervalSeconds: 30, resolver: "claude", fixForward: 2 });
+    assert.deepEqual(p.merge, {
+      batch: 4,
+      retryFlaky: true,
+      probeIntervalSeconds: 30,
+      resolver: "claude",
+      fixForward: 2,
+    });
     assert.deepEqual(p.setup, { link: ["node_modules"], copy: [".env"], run: [] });
     assert.deepEqual(p.gates, { preMerge: ["npm test"], postMerge: ["npm test"], land: ["npm test"] });
     assert.deepEqual(p.review, { reviewer: "claude" });
@@ -74,7 +80,11 @@ describe("loadPlan (flotilla format)", () => {
       permissionMode: "acceptEdits",
       allowedTools: ["Bash(git:*)", "Bash(npm test:*)"],
     });
-    assert.deepEqual(p.agents.mine, { name: "mine", command: ["my-agent", "--task-file", "{prompt_file}"], output: "text" });
+    assert.deepEqual(p.agents.mine, {
+      name: "mine",
+      command: ["my-agent", "--task-file", "{prompt_file}"],
+      output: "text",
+    });
     const login = p.items[0];
     const changelog = p.items[1]!;
     assert.deepEqual(login, {
@@ -93,21 +103,31 @@ describe("loadPlan (flotilla format)", () => {
       loc: { file: "flotilla-full.yaml", line: 42, column: 5 },
     });
     assert.equal(changelog.agent, "shell");
-    assert.equal(changelog.run, 'echo "- login" >> CHANGELOG.md && git add -A && git commit -qm "note login"');
+    assert.equal(
+      changelog.run,
+      'echo "- login" >> CHANGELOG.md && git add -A && git commit -qm "note login"',
+    );
     assert.deepEqual(changelog.dependsOn, ["login-api"]);
   });
 
   test("a plan's profile overrides a built-in and keeps its adapter", () => {
-    const text = "version: 1\nname: x\nagents:\n  claude:\n    model: opus\n  sh:\n    use: shell\nitems:\n  - id: a\n    title: A\n    agent: sh\n    run: make\n";
+    const text =
+      "version: 1\nname: x\nagents:\n  claude:\n    model: opus\n  sh:\n    use: shell\nitems:\n  - id: a\n    title: A\n    agent: sh\n    run: make\n";
     const r = loadPlan({ file: "p.yaml", text });
     assert.ok(r.ok);
-    assert.deepEqual(r.value.agents.claude, { name: "claude", use: "claude", output: "claude-json", model: "opus" });
+    assert.deepEqual(r.value.agents.claude, {
+      name: "claude",
+      use: "claude",
+      output: "claude-json",
+      model: "opus",
+    });
     assert.deepEqual(r.value.agents.sh, { name: "sh", use: "shell", output: "text" });
     assert.equal(r.value.items[0]?.run, "make");
   });
 
   test("an item's agent falls back to the plan's agent", () => {
-    const text = "version: 1\nname: x\nagent: codex\nitems:\n  - id: a\n    title: A\n  - id: b\n    title: B\n    agent: gemini\n";
+    const text =
+      "version: 1\nname: x\nagent: codex\nitems:\n  - id: a\n    title: A\n  - id: b\n    title: B\n    agent: gemini\n";
     const r = loadPlan({ file: "p.yaml", text });
     assert.ok(r.ok);
     assert.deepEqual(

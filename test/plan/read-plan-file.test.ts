@@ -17,7 +17,11 @@ describe("readPlanFile", () => {
     assert.ok(!r.ok);
     assert.equal(
       formatDiagnostics(r.error, ""),
-      ['no/such/plan.yaml:1:1 error: cannot read plan file "no/such/plan.yaml": no such file', "  1 | ", "    | ^"].join("\n"),
+      [
+        'no/such/plan.yaml:1:1 error: cannot read plan file "no/such/plan.yaml": no such file',
+        "  1 | ",
+        "    | ^",
+      ].join("\n"),
     );
   });
 

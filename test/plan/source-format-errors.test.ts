@@ -10,7 +10,8 @@ function printed(text: string): string {
 
 describe("dispatch plan and dag.yaml diagnostics", () => {
   test("milestone: depends-on names a missing issue", () => {
-    const text = "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depends-on: [7]\n      - title: B\n        issue: 2\n";
+    const text =
+      "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depends-on: [7]\n      - title: B\n        issue: 2\n";
     assert.equal(
       printed(text),
       [
@@ -21,18 +22,20 @@ describe("dispatch plan and dag.yaml diagnostics", () => {
     );
   });
   test("milestone: unknown key kebab", () => {
-    const text = "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depend-on: [2]\n      - title: B\n        issue: 2\n";
+    const text =
+      "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depend-on: [2]\n      - title: B\n        issue: 2\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:9:9 error: unknown key \"depend-on\" in wave item; did you mean \"depends-on\"?",
+        'plan.yaml:9:9 error: unknown key "depend-on" in wave item; did you mean "depends-on"?',
         "  9 |         depend-on: [2]",
         "    |         ^~~~~~~~~",
       ].join("\n"),
     );
   });
   test("milestone: duplicate issue", () => {
-    const text = "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n      - title: B\n        issue: 1\n";
+    const text =
+      "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n      - title: B\n        issue: 1\n";
     assert.equal(
       printed(text),
       [
@@ -46,18 +49,20 @@ describe("dispatch plan and dag.yaml diagnostics", () => {
     );
   });
   test("milestone: bad priority", () => {
-    const text = "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        priority: P5\n";
+    const text =
+      "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        priority: P5\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:9:19 error: invalid value \"P5\" for \"priority\"; expected one of: P0, P1, P2, P3",
+        'plan.yaml:9:19 error: invalid value "P5" for "priority"; expected one of: P0, P1, P2, P3',
         "  9 |         priority: P5",
         "    |                   ^~",
       ].join("\n"),
     );
   });
   test("milestone: unknown conflict group", () => {
-    const text = "milestone:\n  number: 3\nconflict-groups:\n  - group-id: 1\n    items: [A]\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        conflict-group: 2\n";
+    const text =
+      "milestone:\n  number: 3\nconflict-groups:\n  - group-id: 1\n    items: [A]\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        conflict-group: 2\n";
     assert.equal(
       printed(text),
       [
@@ -68,18 +73,20 @@ describe("dispatch plan and dag.yaml diagnostics", () => {
     );
   });
   test("milestone: group lists unknown title", () => {
-    const text = "milestone:\n  number: 3\nconflict-groups:\n  - group-id: 1\n    items: [Add oauth]\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: Add auth\n        issue: 1\n";
+    const text =
+      "milestone:\n  number: 3\nconflict-groups:\n  - group-id: 1\n    items: [Add oauth]\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: Add auth\n        issue: 1\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:5:13 error: conflict group 1 lists \"Add oauth\", which is the title of no item; did you mean \"Add auth\"?",
+        'plan.yaml:5:13 error: conflict group 1 lists "Add oauth", which is the title of no item; did you mean "Add auth"?',
         "  5 |     items: [Add oauth]",
         "    |             ^~~~~~~~~",
       ].join("\n"),
     );
   });
   test("milestone: all done", () => {
-    const text = "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        status: done\n";
+    const text =
+      "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        status: done\n";
     assert.equal(
       printed(text),
       [
@@ -90,7 +97,8 @@ describe("dispatch plan and dag.yaml diagnostics", () => {
     );
   });
   test("milestone: cycle", () => {
-    const text = "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depends-on: [2]\n      - title: B\n        issue: 2\n        depends-on: [1]\n";
+    const text =
+      "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depends-on: [2]\n      - title: B\n        issue: 2\n        depends-on: [1]\n";
     assert.equal(
       printed(text),
       [
@@ -111,33 +119,35 @@ describe("dispatch plan and dag.yaml diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:2:3 error: missing required key \"number\" in \"milestone\"",
+        'plan.yaml:2:3 error: missing required key "number" in "milestone"',
         "  2 |   title: x",
         "    |   ^~~~~~~~",
       ].join("\n"),
     );
   });
   test("milestone: both spellings", () => {
-    const text = "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depends-on: []\n        depends_on: []\n";
+    const text =
+      "milestone:\n  number: 3\nwaves:\n  - wave: 1\n    parallel: true\n    items:\n      - title: A\n        issue: 1\n        depends-on: []\n        depends_on: []\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:7:9 error: key \"depends_on\" is given twice in this mapping (in kebab-case and snake_case)",
+        'plan.yaml:7:9 error: key "depends_on" is given twice in this mapping (in kebab-case and snake_case)',
         "  7 |       - title: A",
         "    |         ^~~~~~~~",
       ].join("\n"),
     );
   });
   test("dag: unknown epic dep", () => {
-    const text = "epics:\n  - id: auth\n    name: Auth\n    spec_path: specs/x/epics/auth/epic.md\n    depends_on: [autth]\n  - id: ui\n    name: UI\n    spec_path: s\n    depends_on: [api]\n";
+    const text =
+      "epics:\n  - id: auth\n    name: Auth\n    spec_path: specs/x/epics/auth/epic.md\n    depends_on: [autth]\n  - id: ui\n    name: UI\n    spec_path: s\n    depends_on: [api]\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:5:18 error: unknown dependency \"autth\"; did you mean \"auth\"?",
+        'plan.yaml:5:18 error: unknown dependency "autth"; did you mean "auth"?',
         "  5 |     depends_on: [autth]",
         "    |                  ^~~~~",
         "",
-        "plan.yaml:9:18 error: unknown dependency \"api\": no item has this id",
+        'plan.yaml:9:18 error: unknown dependency "api": no item has this id',
         "  9 |     depends_on: [api]",
         "    |                  ^~~",
       ].join("\n"),
@@ -148,18 +158,19 @@ describe("dispatch plan and dag.yaml diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:2:9 error: invalid id \"Epic_1\": it contains upper case letters; use lower case",
+        'plan.yaml:2:9 error: invalid id "Epic_1": it contains upper case letters; use lower case',
         "  2 |   - id: Epic_1",
         "    |         ^~~~~~",
       ].join("\n"),
     );
   });
   test("dag: unknown feature dep", () => {
-    const text = "epics:\n  - id: auth\n    name: Auth\n    spec_path: s\n    features:\n      - id: f-1\n        name: x\n        depends_on: [f-2]\n";
+    const text =
+      "epics:\n  - id: auth\n    name: Auth\n    spec_path: s\n    features:\n      - id: f-1\n        name: x\n        depends_on: [f-2]\n";
     assert.equal(
       printed(text),
       [
-        "plan.yaml:8:22 error: unknown feature dependency \"f-2\"; did you mean \"f-1\"?",
+        'plan.yaml:8:22 error: unknown feature dependency "f-2"; did you mean "f-1"?',
         "  8 |         depends_on: [f-2]",
         "    |                      ^~~",
       ].join("\n"),
@@ -170,11 +181,11 @@ describe("dispatch plan and dag.yaml diagnostics", () => {
     assert.equal(
       printed(text),
       [
-        "plan.yaml:2:5 error: missing required key \"spec_path\" in epic",
+        'plan.yaml:2:5 error: missing required key "spec_path" in epic',
         "  2 |   - id: auth",
         "    |     ^~~~~~~~",
         "",
-        "plan.yaml:4:13 error: invalid value \"done\" for \"status\"; expected one of: pending, in_progress, completed, blocked",
+        'plan.yaml:4:13 error: invalid value "done" for "status"; expected one of: pending, in_progress, completed, blocked',
         "  4 |     status: done",
         "    |             ^~~~",
       ].join("\n"),

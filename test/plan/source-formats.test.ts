@@ -33,7 +33,12 @@ describe("work-milestone dispatch plan", () => {
       ],
     );
     // issue-45 is done: skipped with a note, and issue-50's dependency on it dropped.
-    assert.deepEqual(edges(p), ["issue-39 -> issue-38", "issue-51 -> issue-50", "issue-51 -> issue-42", "issue-52 -> issue-42"]);
+    assert.deepEqual(edges(p), [
+      "issue-39 -> issue-38",
+      "issue-51 -> issue-50",
+      "issue-51 -> issue-42",
+      "issue-52 -> issue-42",
+    ]);
     assert.deepEqual(p.notes, ['issue #45 "Plugin docs update" is skipped: its status is "done"']);
     assert.deepEqual(p.gates, {
       preMerge: ["uv run prek run --all-files", "uv run ruff check ."],
@@ -84,7 +89,11 @@ describe("dispatching-teammates dag.yaml", () => {
         ["skill-body", "SKILL.md Body, References, and TDD-for-Docs Validation"],
       ],
     );
-    assert.deepEqual(edges(p), ["dashboard -> grader-trials", "skill-body -> agent-lifecycle", "skill-body -> dashboard"]);
+    assert.deepEqual(edges(p), [
+      "dashboard -> grader-trials",
+      "skill-body -> agent-lifecycle",
+      "skill-body -> dashboard",
+    ]);
     assert.equal(
       p.items[0]?.description,
       [
@@ -95,7 +104,10 @@ describe("dispatching-teammates dag.yaml", () => {
         "- gr-002: Surface token and duration deltas in benchmark reports [fr-gr-002] (after gr-001)",
       ].join("\n"),
     );
-    assert.match(p.items[3]?.description ?? "", /Recorded blockers:\n- sb-001: Waiting for the dashboard screenshots/);
+    assert.match(
+      p.items[3]?.description ?? "",
+      /Recorded blockers:\n- sb-001: Waiting for the dashboard screenshots/,
+    );
     assert.deepEqual(p.notes, [
       'epic "folder-structure" is skipped: it is completed',
       'epic "grader-trials" was in progress (worktree "grader-trials"); it starts again from the integration branch',

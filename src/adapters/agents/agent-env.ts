@@ -24,25 +24,10 @@ export interface AgentEnvOptions {
   readonly role: AgentRole;
 }
 
-/**
- * Variables git reads to find a repository (`git rev-parse --local-env-vars`, minus the config
- * ones): inherited from a hook or an outer git, they would point a lane's git at another repo.
- */
-export const GIT_REPO_ENV_VARS = [
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_INDEX_FILE",
-  "GIT_COMMON_DIR",
-  "GIT_OBJECT_DIRECTORY",
-  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-  "GIT_IMPLICIT_WORK_TREE",
-  "GIT_PREFIX",
-  "GIT_GRAFT_FILE",
-  "GIT_SHALLOW_FILE",
-  "GIT_NO_REPLACE_OBJECTS",
-  "GIT_REPLACE_REF_BASE",
-  "GIT_INTERNAL_SUPER_PREFIX",
-] as const;
+import { withoutGitRepoEnv } from "../git/git.js";
+
+/** Re-exported: the variables dropped from every agent's environment (see the git adapter). */
+export { GIT_REPO_ENV_VARS } from "../git/git.js";
 
 /** Reads the recursion depth flotilla was started with (0 when absent or not a number). */
 export function currentDepth(env: NodeJS.ProcessEnv): number {
@@ -52,10 +37,7 @@ export function currentDepth(env: NodeJS.ProcessEnv): number {
 
 /** The environment of one process of a run: base minus git's repo variables, plus FLOTILLA_*. */
 export function agentEnv(options: AgentEnvOptions): NodeJS.ProcessEnv {
-  const stripped = new Set<string>(GIT_REPO_ENV_VARS);
-  const env: NodeJS.ProcessEnv = Object.fromEntries(
-    Object.entries(options.base).filter(([key]) => !stripped.has(key)),
-  );
+  const env: NodeJS.ProcessEnv = withoutGitRepoEnv(options.base);
   Object.assign(env, {
     FLOTILLA_RUN: options.run,
     FLOTILLA_ITEM: options.item,

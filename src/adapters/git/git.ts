@@ -46,9 +46,12 @@ export class GitCommandError extends Error {
   }
 }
 
-// Variables that make git use another repository, index or object store than `cwd` says (set when
-// flotilla runs inside a git hook, for instance). The GIT_CONFIG_* ones (`git -c`) are kept.
-const REDIRECTING_VARIABLES = new Set([
+/**
+ * Variables that make git use another repository, index or object store than `cwd` says (set when
+ * flotilla runs inside a git hook, for instance; `git rev-parse --local-env-vars` minus the config
+ * ones, which `git -c` uses and are kept). Dropped from every environment flotilla hands to git.
+ */
+export const GIT_REPO_ENV_VARS: readonly string[] = [
   "GIT_DIR",
   "GIT_WORK_TREE",
   "GIT_COMMON_DIR",
@@ -62,13 +65,18 @@ const REDIRECTING_VARIABLES = new Set([
   "GIT_NO_REPLACE_OBJECTS",
   "GIT_REPLACE_REF_BASE",
   "GIT_INTERNAL_SUPER_PREFIX",
-]);
+];
+
+const REDIRECTING_VARIABLES = new Set(GIT_REPO_ENV_VARS);
+
+/** The environment without git's repository-redirecting variables, so `cwd` decides the repository. */
+export function withoutGitRepoEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !REDIRECTING_VARIABLES.has(name)));
+}
 
 /** Runs git and returns its exit code as a value (for commands where exit 1 is an answer). */
 export async function runGit(opts: GitOptions): Promise<ExecResult> {
-  const env = Object.fromEntries(
-    Object.entries(opts.env ?? process.env).filter(([name]) => !REDIRECTING_VARIABLES.has(name)),
-  );
+  const env = withoutGitRepoEnv(opts.env ?? process.env);
   return exec({
     argv: ["git", ...opts.args],
     cwd: opts.cwd,

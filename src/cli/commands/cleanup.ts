@@ -104,7 +104,7 @@ export async function cleanupCommand(opts: {
   force: boolean;
 }): Promise<number> {
   const { io } = opts;
-  const opened = openStateForCli(io);
+  const opened = await openStateForCli(io);
   if (opened === undefined) return ExitCode.usage;
   const { store, commonDir } = opened;
   const paths = flotillaPaths(commonDir);

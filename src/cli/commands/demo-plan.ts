@@ -6,7 +6,8 @@
 export const DEMO_FILES: Readonly<Record<string, string>> = {
   "README.md": "# demo\n\nA tiny shell project.\n",
   "bin/greet.sh": '#!/bin/sh\necho "hello, ${1:-world}"\n',
-  "run-tests.sh": '#!/bin/sh\n# Runs every tests/*.sh; fails on the first failure.\nset -e\nfor t in tests/*.sh; do [ -e "$t" ] || continue; sh "$t"; echo "ok $t"; done\n',
+  "run-tests.sh":
+    '#!/bin/sh\n# Runs every tests/*.sh; fails on the first failure.\nset -e\nfor t in tests/*.sh; do [ -e "$t" ] || continue; sh "$t"; echo "ok $t"; done\n',
 };
 
 /** The demo plan (flotilla format). */

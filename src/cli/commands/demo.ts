@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withoutGitRepoEnv } from "../../adapters/git/git.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
 import { loadPlanForCli } from "../load-plan-for-cli.js";
@@ -16,7 +17,8 @@ export async function demoCommand(opts: { io: CliIO; keep: boolean }): Promise<n
   const { io } = opts;
   const dir = mkdtempSync(join(tmpdir(), "flotilla-demo-"));
   try {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", env: cleanGitEnv(io.env) });
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: dir, encoding: "utf8", env: cleanGitEnv(io.env) });
     git("init", "-q", "-b", "main");
     git("config", "user.name", "flotilla demo");
     git("config", "user.email", "demo@flotilla.invalid");
@@ -31,14 +33,17 @@ export async function demoCommand(opts: { io: CliIO; keep: boolean }): Promise<n
     writeFileSync(join(dir, "plan.yaml"), DEMO_PLAN);
     io.err(`flotilla demo: a scratch repository at ${dir}\n`);
     io.err("  4 items for scripted agents: two in parallel, one that depends on both, and one whose first\n");
-    io.err("  attempt fails its gate and is retried with the feedback. Then the merge queue and the land.\n\n");
+    io.err(
+      "  attempt fails its gate and is retried with the feedback. Then the merge queue and the land.\n\n",
+    );
     const demoIO: CliIO = { ...io, cwd: dir, env: { ...cleanGitEnv(io.env), FLOTILLA_DEPTH: "0" } };
     const plan = loadPlanForCli(demoIO, "plan.yaml");
     if (plan === undefined) return ExitCode.usage;
     const code = await runSession({ io: demoIO, plan, cwd: dir, engineOptions: { killGraceMs: 1000 } });
     io.out(`\nmain after the run:\n${git("log", "--graph", "--oneline", "--decorate=short", "main")}`);
     io.out(`\nfiles on main: ${git("ls-tree", "-r", "--name-only", "main").trim().split("\n").join(", ")}\n`);
-    if (opts.keep) io.out(`\nthe scratch repository stays at ${dir} (try: cd ${dir} && npx flotilla report)\n`);
+    if (opts.keep)
+      io.out(`\nthe scratch repository stays at ${dir} (try: cd ${dir} && npx flotilla report)\n`);
     return code;
   } finally {
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
@@ -46,8 +51,4 @@ export async function demoCommand(opts: { io: CliIO; keep: boolean }): Promise<n
 }
 
 // The demo must not be steered by a GIT_DIR or similar from the caller's environment.
-function cleanGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out = { ...env };
-  for (const k of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete out[k];
-  return out;
-}
+const cleanGitEnv = withoutGitRepoEnv;

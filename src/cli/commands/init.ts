@@ -11,7 +11,12 @@ export function initCommand(opts: { io: CliIO; file: string; force: boolean }): 
   const { io } = opts;
   const targets = [
     { path: resolve(io.cwd, opts.file), shown: opts.file, text: EXAMPLE_PLAN, always: true },
-    { path: resolve(io.cwd, ".worktreeinclude"), shown: ".worktreeinclude", text: EXAMPLE_WORKTREEINCLUDE, always: false },
+    {
+      path: resolve(io.cwd, ".worktreeinclude"),
+      shown: ".worktreeinclude",
+      text: EXAMPLE_WORKTREEINCLUDE,
+      always: false,
+    },
   ];
   const plan = targets[0]!;
   if (existsSync(plan.path) && !opts.force) {

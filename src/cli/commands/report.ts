@@ -7,9 +7,13 @@ import { openStateForCli, pickRun } from "../open-state.js";
 import { renderReportText } from "../render/report-text.js";
 
 /** Runs `report`: exit 0 with the report; 2 outside a repository, without state, or for an unknown run. */
-export function reportCommand(opts: { io: CliIO; runId: string | undefined; json: boolean }): number {
+export async function reportCommand(opts: {
+  io: CliIO;
+  runId: string | undefined;
+  json: boolean;
+}): Promise<number> {
   const { io } = opts;
-  const opened = openStateForCli(io);
+  const opened = await openStateForCli(io);
   if (opened === undefined) return ExitCode.usage;
   const { store } = opened;
   try {

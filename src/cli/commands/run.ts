@@ -17,7 +17,9 @@ export async function runCommand(opts: { io: CliIO; planFile: string; flags: Run
   if (plan === undefined) return ExitCode.usage;
   if (flags.dryRun === true) {
     io.out(renderCheckText(summarizePlan(plan)));
-    io.out(`\ndry run: ${plan.items.length} items would run with at most ${plan.maxParallel} at once (${plan.schedule}); land: ${plan.land}. Nothing was started.\n`);
+    io.out(
+      `\ndry run: ${plan.items.length} items would run with at most ${plan.maxParallel} at once (${plan.schedule}); land: ${plan.land}. Nothing was started.\n`,
+    );
     return ExitCode.ok;
   }
   return runSession({
@@ -44,12 +46,18 @@ function applyFlags(io: CliIO, plan: Plan, flags: RunFlags): Plan | undefined {
   if (flags.agent !== undefined) {
     const agent = flags.agent;
     if (next.agents[agent] === undefined) {
-      io.err(`flotilla: error: --agent ${agent}: no such agent profile (known: ${Object.keys(next.agents).sort().join(", ")})\n`);
+      io.err(
+        `flotilla: error: --agent ${agent}: no such agent profile (known: ${Object.keys(next.agents).sort().join(", ")})\n`,
+      );
       return undefined;
     }
-    const shellOnly = next.items.filter((i) => i.agent === plan.agent && agent === "shell" && i.run === undefined);
+    const shellOnly = next.items.filter(
+      (i) => i.agent === plan.agent && agent === "shell" && i.run === undefined,
+    );
     if (shellOnly.length > 0) {
-      io.err(`flotilla: error: --agent shell: items ${shellOnly.map((i) => i.id).join(", ")} have no \`run:\` command\n`);
+      io.err(
+        `flotilla: error: --agent shell: items ${shellOnly.map((i) => i.id).join(", ")} have no \`run:\` command\n`,
+      );
       return undefined;
     }
     next = { ...next, agent, items: next.items.map((i) => (i.agent === plan.agent ? { ...i, agent } : i)) };

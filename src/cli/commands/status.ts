@@ -10,9 +10,13 @@ import { openStateForCli, pickRun } from "../open-state.js";
 import { renderStatusText } from "../render/status-text.js";
 
 /** Runs `status`: exit 0 with the view; 2 outside a repository, without state, or for an unknown run. */
-export function statusCommand(opts: { io: CliIO; runId: string | undefined; json: boolean }): number {
+export async function statusCommand(opts: {
+  io: CliIO;
+  runId: string | undefined;
+  json: boolean;
+}): Promise<number> {
   const { io } = opts;
-  const opened = openStateForCli(io);
+  const opened = await openStateForCli(io);
   if (opened === undefined) return ExitCode.usage;
   const { store } = opened;
   try {

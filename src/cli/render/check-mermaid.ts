@@ -4,7 +4,8 @@ import type { PlanSummary } from "../../core/plan-summary-types.js";
 /** Renders the plan's DAG as mermaid; critical-path nodes get a class so they stand out. */
 export function renderCheckMermaid(s: PlanSummary): string {
   const lines = ["graph TD"];
-  for (const item of s.items) lines.push(`  ${nodeId(item.id)}["${label(item.id)}<br/>${label(item.title)}"]`);
+  for (const item of s.items)
+    lines.push(`  ${nodeId(item.id)}["${label(item.id)}<br/>${label(item.title)}"]`);
   for (const e of s.edges) lines.push(`  ${nodeId(e.from)} --> ${nodeId(e.to)}`);
   if (s.critical_path.items.length > 0) {
     lines.push("  classDef critical stroke-width:3px;");

@@ -89,9 +89,9 @@ function normalize(text: string): string {
   return text.replaceAll(sr.repo.dir, "<repo>").replace(/\b[0-9a-f]{7}\b/g, "<sha>");
 }
 
-test("status without a run id shows the newest run, whose owner (this process) is alive", () => {
+test("status without a run id shows the newest run, whose owner (this process) is alive", async () => {
   const io = captureIO(sr.repo.dir);
-  assert.equal(statusCommand({ io, runId: undefined, json: true }), 0);
+  assert.equal(await statusCommand({ io, runId: undefined, json: true }), 0);
   const view = JSON.parse(io.stdout()) as StatusView;
   assert.equal(view.run.id, "demo-2");
   assert.equal(view.run.status, "running");
@@ -103,9 +103,9 @@ test("status without a run id shows the newest run, whose owner (this process) i
   assert.equal(io.stderr(), "");
 });
 
-test("status of a finished run, as text", () => {
+test("status of a finished run, as text", async () => {
   const io = captureIO(sr.repo.dir);
-  assert.equal(statusCommand({ io, runId: "demo-1", json: false }), 0);
+  assert.equal(await statusCommand({ io, runId: "demo-1", json: false }), 0);
   assert.equal(
     normalize(io.stdout()),
     `demo-1: partial after 5m (plans/demo.yaml)
@@ -120,15 +120,15 @@ test("status of a finished run, as text", () => {
   );
 });
 
-test("status works from inside a lane: the state is in the common git dir", () => {
+test("status works from inside a lane: the state is in the common git dir", async () => {
   const io = captureIO(sr.paths.laneDir("demo-1", "changelog", 1));
-  assert.equal(statusCommand({ io, runId: "demo-1", json: true }), 0);
+  assert.equal(await statusCommand({ io, runId: "demo-1", json: true }), 0);
   assert.equal((JSON.parse(io.stdout()) as StatusView).run.id, "demo-1");
 });
 
-test("report of a finished run, as text", () => {
+test("report of a finished run, as text", async () => {
   const io = captureIO(sr.repo.dir);
-  assert.equal(reportCommand({ io, runId: "demo-1", json: false }), 0);
+  assert.equal(await reportCommand({ io, runId: "demo-1", json: false }), 0);
   assert.equal(
     normalize(io.stdout()),
     `Run demo-1: partial (plans/demo.yaml)
@@ -165,9 +165,9 @@ Next
   );
 });
 
-test("report --json of the newest run has the contract's keys", () => {
+test("report --json of the newest run has the contract's keys", async () => {
   const io = captureIO(sr.repo.dir);
-  assert.equal(reportCommand({ io, runId: undefined, json: true }), 0);
+  assert.equal(await reportCommand({ io, runId: undefined, json: true }), 0);
   const r = JSON.parse(io.stdout()) as Report;
   assert.equal(r.run.id, "demo-2");
   assert.equal(r.run.ended_at, null);
@@ -180,16 +180,16 @@ test("report --json of the newest run has the contract's keys", () => {
     "merges",
   ]);
   const io1 = captureIO(sr.repo.dir);
-  assert.equal(reportCommand({ io: io1, runId: "demo-1", json: true }), 0);
+  assert.equal(await reportCommand({ io: io1, runId: "demo-1", json: true }), 0);
   const r1 = JSON.parse(io1.stdout()) as Report;
   assert.equal(r1.totals.cost_usd, 0.25);
   assert.equal(r1.items[0]?.merged_commit?.length, 40);
 });
 
-test("an unknown run is a usage error naming the known runs", () => {
+test("an unknown run is a usage error naming the known runs", async () => {
   for (const command of [statusCommand, reportCommand]) {
     const io = captureIO(sr.repo.dir);
-    assert.equal(command({ io, runId: "nope-9", json: false }), 2);
+    assert.equal(await command({ io, runId: "nope-9", json: false }), 2);
     assert.equal(io.stdout(), "");
     assert.equal(
       io.stderr(),
@@ -198,12 +198,12 @@ test("an unknown run is a usage error naming the known runs", () => {
   }
 });
 
-test("outside a git repository: exit 2 and a clear message", () => {
+test("outside a git repository: exit 2 and a clear message", async () => {
   const dir = tempDir("norepo");
   try {
     for (const command of [statusCommand, reportCommand]) {
       const io = captureIO(dir.dir);
-      assert.equal(command({ io, runId: undefined, json: false }), 2);
+      assert.equal(await command({ io, runId: undefined, json: false }), 2);
       assert.equal(
         io.stderr(),
         `flotilla: error: ${dir.dir} is not inside a git repository, so there is no flotilla run here. Run this in the repository (or one of its worktrees) where \`flotilla run\` ran.\n`,
@@ -214,13 +214,13 @@ test("outside a git repository: exit 2 and a clear message", () => {
   }
 });
 
-test("a repository without flotilla state: exit 2, and no state file is created", () => {
+test("a repository without flotilla state: exit 2, and no state file is created", async () => {
   const repo = gitdir({ prefix: "nostate" });
   try {
     const db = join(repo.dir, ".git", "flotilla", "state.db");
     for (const command of [statusCommand, reportCommand]) {
       const io = captureIO(repo.dir);
-      assert.equal(command({ io, runId: undefined, json: true }), 2);
+      assert.equal(await command({ io, runId: undefined, json: true }), 2);
       assert.equal(
         io.stderr(),
         `flotilla: error: no flotilla run in this repository yet (there is no ${db}). Start one with \`flotilla run PLAN\`.\n`,

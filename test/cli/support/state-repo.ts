@@ -5,32 +5,11 @@ import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { openStateStore } from "../../../src/adapters/state/sqlite-store.js";
 import { processStartTime } from "../../../src/adapters/process/index.js";
-import type { CliIO } from "../../../src/cli/io.js";
 import type { AttemptRecord, ItemInput, RunStatus, StateStore } from "../../../src/core/state-types.js";
 import { flotillaPaths, names, type FlotillaPaths } from "../../../src/engine/paths.js";
 import { gitdir, type Gitdir } from "../../support/gitdir.js";
 
-/** A CliIO whose output the test reads. */
-export interface CapturedIO extends CliIO {
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-}
-
-/** An io for `cwd` that captures what commands print. */
-export function captureIO(cwd: string): CapturedIO {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    isTTY: false,
-    errIsTTY: false,
-    cwd,
-    env: process.env,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+export { captureIO, type CapturedIO } from "../../support/capture-io.js";
 
 /** A repository with flotilla state in it. */
 export interface StateRepo {
