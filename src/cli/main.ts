@@ -1,6 +1,6 @@
 // Argument parsing for every command. Each command's module is imported only when it runs,
 // so `flotilla check` never loads SQLite and `flotilla status` never loads the YAML parser.
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { ExitCode } from "./exit-codes.js";
 import { processIO, type CliIO } from "./io.js";
@@ -120,8 +120,7 @@ export interface RunFlags {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new CommanderError(2, "flotilla.usage", `not a positive integer: ${value}`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a positive integer: ${value}`);
   return n;
 }
 

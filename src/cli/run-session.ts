@@ -73,7 +73,17 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
       ...(opts.overrides === undefined ? {} : { overrides: opts.overrides }),
       ...(opts.engineOptions === undefined ? {} : { options: opts.engineOptions }),
     };
-    const result = await executeRun(request);
+    let result: Awaited<ReturnType<typeof executeRun>>;
+    try {
+      result = await executeRun(request);
+    } catch (e) {
+      view.stop();
+      io.err(
+        `flotilla: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n` +
+          "The run was marked interrupted; every attempt's commits are kept under refs/flotilla/. Please report this.\n",
+      );
+      return ExitCode.interrupted;
+    }
     view.stop();
     if (!result.ok) {
       const r = result.error;

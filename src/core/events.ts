@@ -37,6 +37,16 @@ export type RunEvent =
       readonly durationMs: number;
     }
   | {
+      readonly type: "agent-exited";
+      readonly itemId: string;
+      readonly attempt: number;
+      readonly exitCode: number | null;
+      readonly signal: string | null;
+      readonly timedOut: boolean;
+      /** The agent process alone, from spawn to exit (lane setup and gates excluded). */
+      readonly durationMs: number;
+    }
+  | {
       readonly type: "gate-ended";
       readonly stage: GateStage;
       readonly itemId?: string;

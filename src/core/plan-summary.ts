@@ -48,6 +48,6 @@ export function summarizePlan(plan: Plan): PlanSummary {
       items: g.ids,
       overlaps: g.pairs.map((p) => ({ a: p.a, b: p.b, glob_a: p.globA, glob_b: p.globB })),
     })),
-    waves: computeWaves(graph, groups),
+    waves: computeWaves(graph, groups, { weight: itemWeight }),
   };
 }

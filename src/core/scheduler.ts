@@ -24,6 +24,8 @@ export interface DecideInput {
   readonly predictedConflicts?: ReadonlySet<string>;
   /** Learned or measured seconds per item, overriding estimates in the priority. */
   readonly durations?: ReadonlyMap<string, number>;
+  /** The weight of an item without a learned duration (default: its estimate, or 1). */
+  readonly weight?: Weight;
   /** Start nothing (budget reached, shutting down). */
   readonly stopDispatch?: boolean;
   /** Who overlaps whom (from `overlapIndex(conflictPairs(items))`); compared on demand when absent. */
@@ -68,8 +70,8 @@ export function decide(input: DecideInput): Decision {
     if (graph.dependencies[i]!.every((d) => stateOf(d) === "done")) ready.push(i);
   }
   const durations = input.durations;
-  const weight: Weight =
-    durations === undefined ? estimateWeight : (item) => durations.get(item.id) ?? estimateWeight(item);
+  const base: Weight = input.weight ?? estimateWeight;
+  const weight: Weight = durations === undefined ? base : (item) => durations.get(item.id) ?? base(item);
   ready.sort(dispatchComparator(graph, remainingByIndex(graph, weight)));
 
   const clash = (a: number, b: number): boolean => {

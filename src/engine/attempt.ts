@@ -11,7 +11,8 @@ import { buildPrompt, type FeedbackEntry, type RelayEntry } from "../core/prompt
 import type { AttemptOutcome, CommitSummary } from "../core/state-types.js";
 import type { Item } from "../plan/types.js";
 import type { EngineContext } from "./context.js";
-import { checkoutChanges, checkoutSnapshot, readLaneFacts } from "./git-facts.js";
+import type { CheckoutChange, WatchedAttempt } from "./checkout-watch.js";
+import { readLaneFacts } from "./git-facts.js";
 import { lastLines, runGates } from "./gates.js";
 import { setupLane } from "./lane-setup.js";
 import { names } from "./paths.js";
@@ -69,6 +70,8 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     feedback: feedbackText === "" ? undefined : feedbackText,
   });
   const started = Date.now();
+  // Filled in once the agent has said what it cost; `finish` reports it with the attempt's end.
+  const spent: { costUsd: number | undefined } = { costUsd: undefined };
   const finish = (
     result: AttemptResult,
     extra: { head?: string; violations?: string[] } = {},
@@ -87,6 +90,7 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
       attempt: n,
       outcome,
       ...(result.kind === "work" ? {} : { reason: result.reason }),
+      ...(spent.costUsd === undefined ? {} : { costUsd: spent.costUsd }),
       durationMs: Date.now() - started,
     });
     return result;
@@ -170,7 +174,7 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     });
   }
   const invocation = invoked.value;
-  const before = await checkoutSnapshot(ctx.repoDir);
+  await ctx.checkoutWatch.begin({ itemId: item.id, attempt: n });
   const stdoutFile = join(logDir, "agent.out");
   const stderrFile = join(logDir, "agent.err");
   ctx.store.updateAttempt(ctx.runId, item.id, n, { stdoutFile, stderrFile });
@@ -186,11 +190,20 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     signal: ctx.hardStop,
     onSpawn: (pid) => ctx.store.updateAttempt(ctx.runId, item.id, n, { pid }),
   });
-  const after = await checkoutSnapshot(ctx.repoDir);
-  const touched = checkoutChanges(before, after);
+  ctx.emit({
+    type: "agent-exited",
+    itemId: item.id,
+    attempt: n,
+    exitCode: proc.exitCode,
+    signal: proc.signal,
+    timedOut: proc.timedOut,
+    durationMs: proc.durationMs,
+  });
+  const changes = await ctx.checkoutWatch.end({ itemId: item.id, attempt: n });
 
   const stdout = proc.truncated.stdout ? proc.stdoutTail : safeRead(stdoutFile);
   const said = readAgentOutcome({ output: invocation.output, stdout });
+  spent.costUsd = said.costUsd;
   ctx.store.updateAttempt(ctx.runId, item.id, n, {
     exitCode: proc.exitCode ?? undefined,
     signal: proc.signal ?? undefined,
@@ -205,12 +218,10 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
   });
 
   // Whatever happened, the lane's commits are kept by a ref before anything else is decided.
-  const facts = await readLaneFacts({ laneDir, branch, startCommit: a.startCommit });
+  const facts = await readLaneFacts({ repoDir: ctx.repoDir, laneDir, branch, startCommit: a.startCommit });
   const violations = [
     ...facts.violations,
-    ...(touched.length > 0
-      ? [`files in the user's checkout changed while the agent ran (left as they are): ${touched.join(", ")}`]
-      : []),
+    ...changes.map((c) => checkoutViolation(c, { itemId: item.id, attempt: n })),
   ];
   if (facts.head !== undefined && facts.head !== a.startCommit) {
     await git.updateRef({
@@ -324,4 +335,14 @@ function safeRead(file: string): string {
   } catch {
     return "";
   }
+}
+
+// The violation text: certain when this agent was the only one running, a suspicion otherwise.
+function checkoutViolation(change: CheckoutChange, me: WatchedAttempt): string {
+  const others = change.suspects.filter((s) => s.itemId !== me.itemId || s.attempt !== me.attempt);
+  const who =
+    others.length === 0
+      ? "while the agent ran"
+      : `while this agent and ${others.map((o) => `${o.itemId} #${o.attempt}`).join(", ")} ran`;
+  return `files in the user's checkout changed ${who} (left as they are): ${change.paths.join(", ")}`;
 }

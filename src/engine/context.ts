@@ -2,6 +2,7 @@
 import type { StateStore } from "../core/state-types.js";
 import type { EventSink } from "../core/events.js";
 import type { Plan } from "../plan/types.js";
+import type { CheckoutWatch } from "./checkout-watch.js";
 import type { FlotillaPaths } from "./paths.js";
 
 /** Tunables of the engine that are not plan keys (tests shorten them). */
@@ -42,4 +43,6 @@ export interface EngineContext {
   readonly baseEnv: NodeJS.ProcessEnv;
   readonly base: string;
   readonly integrationBranch: string;
+  /** Notices agents writing into the user's checkout. */
+  readonly checkoutWatch: CheckoutWatch;
 }

@@ -1,5 +1,5 @@
 // Facts from git, not from the agent's word: after an agent exits, what did it really leave?
-import { lstatSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import * as git from "../adapters/git/index.js";
 import type { CommitSummary } from "../core/state-types.js";
@@ -18,10 +18,24 @@ export interface LaneFacts {
 
 /** Reads the lane: commits leftovers, finds the work, and notes branch switches. */
 export async function readLaneFacts(opts: {
+  repoDir: string;
   laneDir: string;
   branch: string;
   startCommit: string;
 }): Promise<LaneFacts> {
+  if (!existsSync(opts.laneDir)) {
+    // The agent removed its own lane folder: the branch (in the shared refs) may still hold work.
+    const head = await git.revParse(opts.repoDir, `refs/heads/${opts.branch}`);
+    const violations = [`the agent removed its lane folder ${opts.laneDir}`];
+    if (head === undefined)
+      return { head, commits: [], filesChanged: [], committedLeftovers: false, violations };
+    const commits = await git.commitsBetween({ cwd: opts.repoDir, from: opts.startCommit, to: head });
+    const filesChanged =
+      commits.length === 0
+        ? []
+        : await git.filesChanged({ cwd: opts.repoDir, from: opts.startCommit, to: head });
+    return { head, commits, filesChanged, committedLeftovers: false, violations };
+  }
   const violations: string[] = [];
   const current = await git.currentBranch(opts.laneDir);
   if (current !== opts.branch) {

@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import * as git from "../adapters/git/index.js";
 import { processStartTime } from "../adapters/process/group.js";
+import { itemWeight } from "../core/plan-summary.js";
 import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
 import type { EventSink, RunEvent } from "../core/events.js";
 import type { FeedbackEntry, RelayEntry } from "../core/prompt.js";
@@ -14,6 +15,7 @@ import type { Item, Plan } from "../plan/types.js";
 import { err, ok, type Result } from "../util/result.js";
 import { runAttempt, type AttemptResult } from "./attempt.js";
 import { defaultEngineOptions, type EngineContext, type EngineOptions } from "./context.js";
+import { createCheckoutWatch } from "./checkout-watch.js";
 import { landRun } from "./land.js";
 import { createMergeQueue, type MergeOutcome, type QueueEntry } from "./merge-queue.js";
 import { flotillaPaths } from "./paths.js";
@@ -131,6 +133,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         baseEnv: req.env,
         base: facts.base,
         integrationBranch: req.plan.integrationBranch,
+        checkoutWatch: createCheckoutWatch(facts.repoDir),
       };
       if (facts.integrationTip === undefined) {
         const made = await git.updateRef({
@@ -154,7 +157,16 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         integrationBranch: req.plan.integrationBranch,
         items: req.plan.items.length,
       });
-      const status = await loop(ctx, req.stop);
+      let status: RunStatus;
+      try {
+        status = await loop(ctx, req.stop);
+      } catch (e) {
+        // A bug or a broken repository: every commit is still kept by refs, so the run is left
+        // resumable rather than stuck as "running"; the error goes on to the caller.
+        store.updateRun(run.id, { status: "interrupted", endedAt: new Date().toISOString() });
+        ctx.emit({ type: "run-ended", status: "interrupted", exitCode: 3 });
+        throw e;
+      }
       const exitCode = status === "landed" ? 0 : status === "interrupted" ? 3 : 1;
       store.updateRun(run.id, { status, endedAt: new Date().toISOString() });
       ctx.emit({ type: "run-ended", status, exitCode });
@@ -192,7 +204,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   const { plan, store } = ctx;
   const graph = buildGraph(plan.items);
   const groups = conflictGroups(plan.items);
-  const waves = plan.schedule === "waves" ? computeWaves(graph, groups) : [];
+  const waves = plan.schedule === "waves" ? computeWaves(graph, groups, { weight: itemWeight }) : [];
   const tracked = new Map<string, Tracked>(
     plan.items.map((item) => [
       item.id,
@@ -247,7 +259,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
       setItem(t, "ready", reason, { retriesUsed: t.retriesUsed });
     } else {
       t.sched = "failed";
-      const final = outcome === "cancelled" ? "cancelled" : "failed";
+      const final = outcome === "cancelled" || ctx.hardStop.aborted ? "cancelled" : "failed";
       setItem(t, final, reason);
     }
   };
@@ -388,6 +400,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         mode: plan.schedule,
         conflicts: plan.conflicts,
         waves,
+        weight: itemWeight,
       });
       for (const id of start) launch(tracked.get(id)!);
     }

@@ -63,9 +63,22 @@ describe("flotilla run --dry-run", () => {
   });
 
   it("shows the flags' overrides: --max-parallel, --land, --agent", async () => {
-    const r = await flotilla("run", "--dry-run", "--max-parallel", "2", "--land", "none", "--agent", "claude", "plan.yaml");
+    const r = await flotilla(
+      "run",
+      "--dry-run",
+      "--max-parallel",
+      "2",
+      "--land",
+      "none",
+      "--agent",
+      "claude",
+      "plan.yaml",
+    );
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /\ndry run: 6 items would run with at most 2 at once \(continuous\); land: none\. Nothing was started\.\n$/);
+    assert.match(
+      r.stdout,
+      /\ndry run: 6 items would run with at most 2 at once \(continuous\); land: none\. Nothing was started\.\n$/,
+    );
     // Every item used the plan's default profile (shell), so --agent switches them all.
     assert.match(r.stdout, /^ {2}schema {2}claude /m);
     assert.doesNotMatch(r.stdout, /^ {2}\S+ +shell /m);
@@ -80,7 +93,10 @@ describe("flotilla run: usage errors exit 2 and start nothing", () => {
       const r = await flotilla("run", ...flags, "--agent", "unknown", "plan.yaml");
       assert.equal(r.code, 2);
       assert.equal(r.stdout, "");
-      assert.match(r.stderr, /--agent unknown: no such agent profile \(known: [^)]*\bclaude\b[^)]*\bshell\b[^)]*\)/);
+      assert.match(
+        r.stderr,
+        /--agent unknown: no such agent profile \(known: [^)]*\bclaude\b[^)]*\bshell\b[^)]*\)/,
+      );
       assertNothingStarted();
     });
   }

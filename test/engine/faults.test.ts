@@ -191,6 +191,31 @@ items:
     }
   });
 
+  test("an agent that removes its own lane folder: its committed work is still found on its branch", async () => {
+    const repo = engineRepo();
+    try {
+      const run = await runInRepo({
+        repo,
+        plan: `
+version: 1
+name: vanish
+agent: shell
+items:
+  - id: v
+    title: Commits, then deletes its lane
+    run: echo kept > kept.txt && git add kept.txt && git commit -qm kept && rm -rf "$FLOTILLA_WORKTREE"
+`,
+      });
+      assert.ok(run.result.ok, JSON.stringify(run.result));
+      assert.equal(run.result.value.status, "landed");
+      const attempt = itemOf(run.report(), "v").attempts[0]!;
+      assert.ok(attempt.violations.some((v) => /the agent removed its lane folder/.test(v)), attempt.violations.join("; "));
+      assert.equal(repo.git("show", "main:kept.txt"), "kept");
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   test("a timeout stops the agent's whole process group, grandchildren included, and keeps its commits", async () => {
     const repo = engineRepo();
     const pidFile = join(repo.dir, "..", `grandchild-${process.pid}.pid`);
@@ -310,10 +335,13 @@ retries: 0
 items:
   - id: one
     title: Set 1
-    run: sleep 0.2 && echo value=1 > config.txt && git commit -qam one
+    run: echo value=1 > config.txt && git commit -qam one
   - id: two
     title: Set 2
-    run: sleep 0.6 && echo value=2 > config.txt && git commit -qam two
+    run: |
+      # Wait until "one" has merged, so the order is certain whatever the machine's load.
+      until git log --format=%s flotilla/clash | grep -qx "one"; do sleep 0.05; done
+      echo value=2 > config.txt && git commit -qam two
 `,
       });
       assert.ok(run.result.ok);

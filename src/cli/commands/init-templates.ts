@@ -36,7 +36,9 @@ items:
   - id: readme
     title: Document the greeting
     agent: shell              # a scripted agent: runs \`run\` with sh -c in its lane
-    run: printf '\\n## Greeting\\n\\nSee src/greeting.js.\\n' >> README.md && git add README.md && git commit -qm "docs: greeting"
+    run: |
+      printf '\\n## Greeting\\n\\nSee src/greeting.js.\\n' >> README.md
+      git add README.md && git commit -qm "docs: greeting"
     depends_on: [greeting]
     touches: ["README.md"]
     estimate: 1m

@@ -1,7 +1,7 @@
 // `flotilla init`: a commented example plan and a .worktreeinclude, so a new user starts from
 // something valid rather than from the docs.
-import { existsSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
 import { EXAMPLE_PLAN, EXAMPLE_WORKTREEINCLUDE } from "./init-templates.js";
@@ -28,7 +28,13 @@ export function initCommand(opts: { io: CliIO; file: string; force: boolean }): 
       io.out(`kept ${t.shown} (already there)\n`);
       continue;
     }
-    writeFileSync(t.path, t.text);
+    try {
+      mkdirSync(dirname(t.path), { recursive: true });
+      writeFileSync(t.path, t.text);
+    } catch (e) {
+      io.err(`${t.shown}: error: cannot write it: ${(e as Error).message}\n`);
+      return ExitCode.usage;
+    }
     io.out(`wrote ${t.shown}\n`);
   }
   io.out(`\nnext: edit ${opts.file}, then\n  flotilla check ${opts.file}\n  flotilla run ${opts.file}\n`);

@@ -113,6 +113,7 @@ export function createLiveView(opts: LiveViewOptions): LiveView {
         }
         break;
       }
+      case "agent-exited":
       case "gate-ended":
       case "merged":
       case "merge-conflict":
@@ -212,6 +213,14 @@ export function describe(e: RunEvent, runId?: string): string {
       const reason = e.reason === undefined ? "" : `: ${safe(e.reason)}`;
       return `${e.itemId} attempt ${e.attempt} ${e.outcome} after ${formatDuration(e.durationMs / 1000)}${cost}${reason}`;
     }
+    case "agent-exited": {
+      const how = e.timedOut
+        ? "was stopped (timeout)"
+        : e.exitCode === null
+          ? `was killed (${e.signal ?? "signal"})`
+          : `exited ${e.exitCode}`;
+      return `${e.itemId} attempt ${e.attempt} agent ${how} after ${formatDuration(e.durationMs / 1000)}`;
+    }
     case "gate-ended": {
       const how = e.passed
         ? "passed"
@@ -260,6 +269,7 @@ function isNotable(e: RunEvent): boolean {
     case "item-state":
       return e.state === "failed" || e.state === "blocked" || e.state === "cancelled";
     case "attempt-started":
+    case "agent-exited":
       return false;
     default:
       return unreachable(e, "event");
