@@ -5,7 +5,7 @@
 // update-ref). Both run on identical copies of the repository, interleaved.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { exec } from "../src/adapters/process/exec.js";
 import { openStateStore } from "../src/adapters/state/sqlite-store.js";
@@ -117,7 +117,11 @@ async function flotillaRun(dir: string, items: number) {
   const result = await executeRun({
     plan: loaded.value,
     cwd: dir,
-    env: { ...process.env, FLOTILLA_DEPTH: "0" },
+    env: {
+      ...process.env,
+      FLOTILLA_DEPTH: "0",
+      FLOTILLA_LANES_DIR: join(dir, "..", `${basename(dir)}-lanes`),
+    },
     openStore: (file) => openStateStore({ file }),
     emit: (e: RunEvent) => {
       if (e.type === "agent-exited") agentMs += e.durationMs;

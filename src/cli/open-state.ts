@@ -26,7 +26,7 @@ export async function openStateForCli(io: CliIO): Promise<OpenedState | undefine
     io.err(`flotilla: error: ${where.error}\n`);
     return undefined;
   }
-  const file = flotillaPaths(where.value).stateDb;
+  const file = flotillaPaths(where.value, io.env).stateDb;
   const opened = openStateStore({ file, mustExist: true });
   if (!opened.ok) {
     if (opened.error.reason === "missing") {

@@ -253,10 +253,15 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     });
   }
   if (proc.exitCode !== 0) {
+    const how = proc.exitCode === null ? `signal ${proc.signal ?? "?"}` : `code ${proc.exitCode}`;
+    // An agent that said what went wrong (claude's `is_error` result) is quoted; others are not.
+    const quoted = said.isError && said.parseError === undefined && said.lastMessage.trim() !== "";
     return end({
       kind: "failure",
       outcome: "failed",
-      reason: `the agent exited with ${proc.exitCode === null ? `signal ${proc.signal ?? "?"}` : `code ${proc.exitCode}`}`,
+      reason: quoted
+        ? `the agent exited with ${how} and reported an error: ${said.lastMessage.trim().slice(0, 500)}`
+        : `the agent exited with ${how}`,
       details: logTail,
     });
   }

@@ -66,7 +66,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
   });
   if (!pre.ok) return err({ reason: "preflight", problems: pre.error });
   const facts = pre.value;
-  const paths = flotillaPaths(facts.commonDir);
+  const paths = flotillaPaths(facts.commonDir, req.env);
   const opened = req.openStore(paths.stateDb);
   if (!opened.ok) return err({ reason: "state", message: opened.error.message });
   const store = opened.value;

@@ -209,7 +209,10 @@ items:
       assert.ok(run.result.ok, JSON.stringify(run.result));
       assert.equal(run.result.value.status, "landed");
       const attempt = itemOf(run.report(), "v").attempts[0]!;
-      assert.ok(attempt.violations.some((v) => /the agent removed its lane folder/.test(v)), attempt.violations.join("; "));
+      assert.ok(
+        attempt.violations.some((v) => /the agent removed its lane folder/.test(v)),
+        attempt.violations.join("; "),
+      );
       assert.equal(repo.git("show", "main:kept.txt"), "kept");
     } finally {
       repo.cleanup();

@@ -60,9 +60,10 @@ items:
         "utf8",
       );
       assert.match(promptC, /### a: Write a\n- Files changed: a\.txt/);
-      // Lanes live under the common git dir, not in the user's working tree.
+      // Lanes live outside the user's working tree and outside .git (where Claude Code refuses edits).
       const lane = itemOf(report, "a").attempts[0]!.lane;
-      assert.ok(lane.startsWith(join(repo.dir, ".git", "flotilla", "lanes")), lane);
+      assert.ok(lane.startsWith(repoPaths(repo).lanesRoot), lane);
+      assert.ok(!lane.startsWith(repo.dir), lane);
       assert.equal(repo.git("status", "--porcelain"), "");
     } finally {
       repo.cleanup();

@@ -1,9 +1,18 @@
 // The git fixture for tests: a real repository in a temp folder, on branch main, with a known
 // identity, no background gc, no signing, and one initial commit (a README).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { flotillaPaths } from "../../src/engine/paths.js";
 import { tempDir } from "./temp.js";
+
+// Lanes of test runs go to a folder of this test process (not the user's ~/.cache), removed at exit.
+if (process.env["FLOTILLA_LANES_DIR"] === undefined) {
+  const lanes = mkdtempSync(join(tmpdir(), "flotilla-test-lanes-"));
+  process.env["FLOTILLA_LANES_DIR"] = lanes;
+  process.on("exit", () => rmSync(lanes, { recursive: true, force: true }));
+}
 
 /** Options of gitdir(). */
 export interface GitdirOptions {
@@ -55,6 +64,7 @@ export function gitdir(opts: GitdirOptions = {}): Gitdir {
     commit("initial commit");
   }
   const cleanup = (): void => {
+    rmSync(flotillaPaths(join(dir, ".git")).lanesRoot, { recursive: true, force: true });
     temp.cleanup();
   };
   return { dir, git, write, commit, cleanup };

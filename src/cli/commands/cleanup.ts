@@ -107,7 +107,7 @@ export async function cleanupCommand(opts: {
   const opened = await openStateForCli(io);
   if (opened === undefined) return ExitCode.usage;
   const { store, commonDir } = opened;
-  const paths = flotillaPaths(commonDir);
+  const paths = flotillaPaths(commonDir, io.env);
   let runs: RunRecord[];
   const plans: { run: RunRecord; decisions: LaneDecision[] }[] = [];
   try {
@@ -158,7 +158,7 @@ export async function cleanupCommand(opts: {
       if (outcome.removed) removed += 1;
       else kept += 1;
     }
-    removeIfEmpty(resolve(paths.root, "lanes", run.id));
+    removeIfEmpty(resolve(paths.lanesRoot, run.id));
     if (outcomes.length === 0) continue;
     lines.push(`${run.id} (${run.status})`);
     const rows = table(outcomes.map((o) => [o.removed ? "removed" : "kept", label(o.decision), o.why]));

@@ -15,7 +15,11 @@ import { DEMO_PLAN, DEMO_FILES } from "./demo-plan.js";
 /** Builds the scratch repo, runs the demo plan in it, shows the result. */
 export async function demoCommand(opts: { io: CliIO; keep: boolean }): Promise<number> {
   const { io } = opts;
-  const dir = mkdtempSync(join(tmpdir(), "flotilla-demo-"));
+  const scratch = mkdtempSync(join(tmpdir(), "flotilla-demo-"));
+  const dir = join(scratch, "repo");
+  // The demo's lanes stay beside its repository, so removing the scratch folder removes everything.
+  const lanes = join(scratch, "lanes");
+  mkdirSync(dir);
   try {
     const git = (...args: string[]) =>
       execFileSync("git", args, { cwd: dir, encoding: "utf8", env: cleanGitEnv(io.env) });
@@ -36,7 +40,11 @@ export async function demoCommand(opts: { io: CliIO; keep: boolean }): Promise<n
     io.err(
       "  attempt fails its gate and is retried with the feedback. Then the merge queue and the land.\n\n",
     );
-    const demoIO: CliIO = { ...io, cwd: dir, env: { ...cleanGitEnv(io.env), FLOTILLA_DEPTH: "0" } };
+    const demoIO: CliIO = {
+      ...io,
+      cwd: dir,
+      env: { ...cleanGitEnv(io.env), FLOTILLA_DEPTH: "0", FLOTILLA_LANES_DIR: lanes },
+    };
     const plan = loadPlanForCli(demoIO, "plan.yaml");
     if (plan === undefined) return ExitCode.usage;
     const code = await runSession({ io: demoIO, plan, cwd: dir, engineOptions: { killGraceMs: 1000 } });
@@ -46,7 +54,7 @@ export async function demoCommand(opts: { io: CliIO; keep: boolean }): Promise<n
       io.out(`\nthe scratch repository stays at ${dir} (try: cd ${dir} && npx flotilla report)\n`);
     return code;
   } finally {
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    if (!opts.keep) rmSync(scratch, { recursive: true, force: true });
   }
 }
 

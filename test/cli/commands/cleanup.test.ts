@@ -57,7 +57,7 @@ const lane = (run: string, item: string, n: number) => sr.paths.laneDir(run, ite
 const refsAndBranches = () => sr.repo.git("for-each-ref", "--format=%(refname) %(objectname)");
 
 function normalize(text: string): string {
-  return text.replaceAll(sr.repo.dir, "<repo>");
+  return text.replaceAll(sr.paths.lanesRoot, "<lanes>").replaceAll(sr.repo.dir, "<repo>");
 }
 
 test("cleanup removes lanes of merged and landed items and superseded attempts; keeps failed lanes, live runs' lanes and every ref", async () => {
@@ -70,22 +70,22 @@ test("cleanup removes lanes of merged and landed items and superseded attempts; 
     normalize(io.stdout()),
     `demo-2 (running)
   removed  api #1  api is merged
-      <repo>/.git/flotilla/lanes/demo-2/api.1
+      <lanes>/demo-2/api.1
   kept     web #1  the run is still running
-      <repo>/.git/flotilla/lanes/demo-2/web.1
+      <lanes>/demo-2/web.1
   kept     web #2  the run is still running
-      <repo>/.git/flotilla/lanes/demo-2/web.2
+      <lanes>/demo-2/web.2
 demo-1 (partial)
   removed  login-api #1   login-api is landed
-      <repo>/.git/flotilla/lanes/demo-1/login-api.1
+      <lanes>/demo-1/login-api.1
   removed  login-api #2   login-api is landed
-      <repo>/.git/flotilla/lanes/demo-1/login-api.2
+      <lanes>/demo-1/login-api.2
   removed  changelog #1   superseded by attempt 2
-      <repo>/.git/flotilla/lanes/demo-1/changelog.1
+      <lanes>/demo-1/changelog.1
   kept     changelog #2   changelog is failed: look at it there; \`flotilla cleanup --force\` removes it
-      <repo>/.git/flotilla/lanes/demo-1/changelog.2
+      <lanes>/demo-1/changelog.2
   removed  gate worktree  the run is over
-      <repo>/.git/flotilla/lanes/demo-1/_gate
+      <lanes>/demo-1/_gate
 
 Removed 5 folders, kept 3. Lane branches and refs/flotilla/ refs were not touched: every commit stays reachable.
 Ran git worktree prune.

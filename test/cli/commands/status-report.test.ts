@@ -86,7 +86,10 @@ after(() => {
 
 // Paths and commit ids differ per test run; the rest of the text is fixed.
 function normalize(text: string): string {
-  return text.replaceAll(sr.repo.dir, "<repo>").replace(/\b[0-9a-f]{7}\b/g, "<sha>");
+  return text
+    .replaceAll(sr.paths.lanesRoot, "<lanes>")
+    .replaceAll(sr.repo.dir, "<repo>")
+    .replace(/\b[0-9a-f]{7}\b/g, "<sha>");
 }
 
 test("status without a run id shows the newest run, whose owner (this process) is alive", async () => {
@@ -154,7 +157,7 @@ Failed gates
   pre_merge  login-api #1  exit 1  2s  npm test
 
 Failed lanes (kept until \`flotilla cleanup --force\`; their branches and refs always stay)
-  changelog #1  <repo>/.git/flotilla/lanes/demo-1/changelog.1
+  changelog #1  <lanes>/demo-1/changelog.1
     branch flotilla-lane/demo-1/changelog/1
     last reason: the agent exited with code 1
 
