@@ -11,7 +11,9 @@ import { tempDir } from "./temp.js";
 if (process.env["FLOTILLA_LANES_DIR"] === undefined) {
   const lanes = mkdtempSync(join(tmpdir(), "flotilla-test-lanes-"));
   process.env["FLOTILLA_LANES_DIR"] = lanes;
-  process.on("exit", () => { rmSync(lanes, { recursive: true, force: true }); });
+  process.on("exit", () => {
+    rmSync(lanes, { recursive: true, force: true });
+  });
 }
 
 /** Options of gitdir(). */
