@@ -7,6 +7,7 @@ import { openStateStore } from "../adapters/state/sqlite-store.js";
 import type { RunRecord, StateStore } from "../core/state-types.js";
 import { flotillaPaths } from "../engine/paths.js";
 import { err, ok, type Result } from "../util/result.js";
+import { ExitCode } from "./exit-codes.js";
 import type { CliIO } from "./io.js";
 
 /** The opened state of the current repository. */
@@ -77,4 +78,23 @@ async function gitCommonDir(io: CliIO): Promise<Result<string, string>> {
     );
   }
   return ok(await commonDir(root));
+}
+
+/**
+ * Opens the state, picks the run (`runId`, or the newest), hands both to `fn`, and closes the
+ * store: the shape of every command that reads one run. Exit 2 when there is no such run.
+ */
+export async function withRun(
+  io: CliIO,
+  runId: string | undefined,
+  fn: (store: StateStore, run: RunRecord) => number,
+): Promise<number> {
+  const opened = await openStateForCli(io);
+  if (opened === undefined) return ExitCode.usage;
+  try {
+    const run = pickRun(io, opened.store, runId);
+    return run === undefined ? ExitCode.usage : fn(opened.store, run);
+  } finally {
+    opened.store.close();
+  }
 }

@@ -1,7 +1,7 @@
 // Runs a plan from the terminal: signals (first Ctrl-C stops dispatching, second stops agents),
 // the live view, the SQLite store, and the final report. Shared by `run` and `demo`.
 import { openStateStore } from "../adapters/state/sqlite-store.js";
-import { buildReport } from "../core/report.js";
+import { reportFromStore } from "../core/report.js";
 import { executeRun, type RunRequest } from "../engine/run.js";
 import type { EngineOptions } from "../engine/context.js";
 import type { Plan } from "../plan/types.js";
@@ -107,13 +107,7 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
     }
     const store = opened.value;
     try {
-      const run = store.getRun(result.value.runId)!;
-      const report = buildReport({
-        run,
-        items: store.listItems(run.id),
-        attempts: store.listAttempts(run.id),
-        gateRuns: store.listGateRuns(run.id),
-      });
+      const report = reportFromStore(store, store.getRun(result.value.runId)!);
       io.out(opts.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
     } finally {
       store.close();

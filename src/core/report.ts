@@ -11,7 +11,14 @@ import type {
   StatusItem,
   StatusView,
 } from "./report-types.js";
-import type { AttemptRecord, GateRunRecord, ItemRecord, ItemStatus, RunRecord } from "./state-types.js";
+import type {
+  AttemptRecord,
+  GateRunRecord,
+  ItemRecord,
+  ItemStatus,
+  RunRecord,
+  StateStore,
+} from "./state-types.js";
 
 /** Every item state in the order of DESIGN.md "Item states", so counts print in a stable order. */
 export const ITEM_STATUSES: readonly ItemStatus[] = [
@@ -328,4 +335,14 @@ function secondsBetween(fromIso: string, toIso: string): number {
 function round(value: number, decimals: number): number {
   const f = 10 ** decimals;
   return Math.round(value * f) / f;
+}
+
+/** The report of one run as the state store holds it (the store is a port: no I/O here). */
+export function reportFromStore(store: StateStore, run: RunRecord): Report {
+  return buildReport({
+    run,
+    items: store.listItems(run.id),
+    attempts: store.listAttempts(run.id),
+    gateRuns: store.listGateRuns(run.id),
+  });
 }

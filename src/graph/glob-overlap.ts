@@ -101,22 +101,7 @@ export function compiledGlobsOverlap(a: CompiledGlob, b: CompiledGlob): boolean 
 export function alternativesOverlap(a: GlobAlternative, b: GlobAlternative): boolean {
   const A = a.segments;
   const B = b.segments;
-  const width = B.length + 1;
-  const seen = new Uint8Array((A.length + 1) * width);
-  const todo: number[] = [0];
-  seen[0] = 1;
-  const visit = (i: number, j: number): void => {
-    const k = i * width + j;
-    if (seen[k] === 0) {
-      seen[k] = 1;
-      todo.push(k);
-    }
-  };
-  while (todo.length > 0) {
-    const k = todo.pop()!;
-    const i = Math.floor(k / width);
-    const j = k % width;
-    if (i === A.length && j === B.length) return true;
+  return productReaches(A.length, B.length, (i, j, visit) => {
     const sa = A[i];
     const sb = B[j];
     // A `**` matches zero segments, or swallows the segment (or `**`) the other side is at.
@@ -131,14 +116,36 @@ export function alternativesOverlap(a: GlobAlternative, b: GlobAlternative): boo
     if (sa?.kind === "segment" && sb?.kind === "segment" && segmentsOverlap(sa.tokens, sb.tokens)) {
       visit(i + 1, j + 1);
     }
-  }
-  return false;
+  });
 }
 
 // Two segment patterns share a string: the product of two automata whose states are token positions.
 function segmentsOverlap(a: readonly Token[], b: readonly Token[]): boolean {
-  const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
+  return productReaches(a.length, b.length, (i, j, visit) => {
+    const ta = a[i];
+    const tb = b[j];
+    // A `*` stops here, or takes the character the other side's token matches (never empty).
+    if (ta?.kind === "star") {
+      visit(i + 1, j);
+      if (tb !== undefined) visit(i, j + 1);
+    }
+    if (tb?.kind === "star") {
+      visit(i, j + 1);
+      if (ta !== undefined) visit(i + 1, j);
+    }
+    if (ta?.kind === "char" && tb?.kind === "char" && setsMeet(ta.set, tb.set)) visit(i + 1, j + 1);
+  });
+}
+
+// Whether the product of two position automata reaches (lenA, lenB) from (0, 0): `step` visits the
+// successors of a state pair. Each pair is visited once, so the search is O(lenA × lenB).
+function productReaches(
+  lenA: number,
+  lenB: number,
+  step: (i: number, j: number, visit: (i: number, j: number) => void) => void,
+): boolean {
+  const width = lenB + 1;
+  const seen = new Uint8Array((lenA + 1) * width);
   const todo: number[] = [0];
   seen[0] = 1;
   const visit = (i: number, j: number): void => {
@@ -152,19 +159,8 @@ function segmentsOverlap(a: readonly Token[], b: readonly Token[]): boolean {
     const k = todo.pop()!;
     const i = Math.floor(k / width);
     const j = k % width;
-    if (i === a.length && j === b.length) return true;
-    const ta = a[i];
-    const tb = b[j];
-    // A `*` stops here, or takes the character the other side's token matches (never empty).
-    if (ta?.kind === "star") {
-      visit(i + 1, j);
-      if (tb !== undefined) visit(i, j + 1);
-    }
-    if (tb?.kind === "star") {
-      visit(i, j + 1);
-      if (ta !== undefined) visit(i + 1, j);
-    }
-    if (ta?.kind === "char" && tb?.kind === "char" && setsMeet(ta.set, tb.set)) visit(i + 1, j + 1);
+    if (i === lenA && j === lenB) return true;
+    step(i, j, visit);
   }
   return false;
 }

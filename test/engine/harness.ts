@@ -3,7 +3,7 @@
 import { openStateStore } from "../../src/adapters/state/sqlite-store.js";
 import type { RunEvent } from "../../src/core/events.js";
 import type { StateStore } from "../../src/core/state-types.js";
-import { buildReport } from "../../src/core/report.js";
+import { reportFromStore } from "../../src/core/report.js";
 import type { Report } from "../../src/core/report-types.js";
 import type { EngineOptions } from "../../src/engine/context.js";
 import { executeRun, type RunOutcome, type RunRefusal } from "../../src/engine/run.js";
@@ -86,13 +86,7 @@ export async function runInRepo(opts: RunInRepoOptions): Promise<RunResult> {
     report: () => {
       if (!result.ok) throw new Error(`the run did not start: ${JSON.stringify(result.error)}`);
       const s = store();
-      const run = s.getRun(result.value.runId)!;
-      return buildReport({
-        run,
-        items: s.listItems(run.id),
-        attempts: s.listAttempts(run.id),
-        gateRuns: s.listGateRuns(run.id),
-      });
+      return reportFromStore(s, s.getRun(result.value.runId)!);
     },
   };
 }

@@ -1,9 +1,9 @@
 // `flotilla report [RUN] [--json]`: the report of a run (the newest by default), for people or as
 // the `report --json` contract object.
-import { buildReport } from "../../core/report.js";
+import { reportFromStore } from "../../core/report.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
-import { openStateForCli, pickRun } from "../open-state.js";
+import { withRun } from "../open-state.js";
 import { renderReportText } from "../render/report-text.js";
 
 /** Runs `report`: exit 0 with the report; 2 outside a repository, without state, or for an unknown run. */
@@ -13,21 +13,9 @@ export async function reportCommand(opts: {
   json: boolean;
 }): Promise<number> {
   const { io } = opts;
-  const opened = await openStateForCli(io);
-  if (opened === undefined) return ExitCode.usage;
-  const { store } = opened;
-  try {
-    const run = pickRun(io, store, opts.runId);
-    if (run === undefined) return ExitCode.usage;
-    const report = buildReport({
-      run,
-      items: store.listItems(run.id),
-      attempts: store.listAttempts(run.id),
-      gateRuns: store.listGateRuns(run.id),
-    });
+  return withRun(io, opts.runId, (store, run) => {
+    const report = reportFromStore(store, run);
     io.out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
     return ExitCode.ok;
-  } finally {
-    store.close();
-  }
+  });
 }

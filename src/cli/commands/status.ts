@@ -6,7 +6,7 @@ import { buildStatusView } from "../../core/report.js";
 import type { RunRecord } from "../../core/state-types.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
-import { openStateForCli, pickRun } from "../open-state.js";
+import { withRun } from "../open-state.js";
 import { renderStatusText } from "../render/status-text.js";
 
 /** Runs `status`: exit 0 with the view; 2 outside a repository, without state, or for an unknown run. */
@@ -16,12 +16,7 @@ export async function statusCommand(opts: {
   json: boolean;
 }): Promise<number> {
   const { io } = opts;
-  const opened = await openStateForCli(io);
-  if (opened === undefined) return ExitCode.usage;
-  const { store } = opened;
-  try {
-    const run = pickRun(io, store, opts.runId);
-    if (run === undefined) return ExitCode.usage;
+  return withRun(io, opts.runId, (store, run) => {
     const alive = ownerAlive(run);
     const view = buildStatusView({
       run,
@@ -31,9 +26,7 @@ export async function statusCommand(opts: {
     });
     io.out(opts.json ? `${JSON.stringify(view, null, 2)}\n` : renderStatusText(view));
     return ExitCode.ok;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 // Whether the orchestrator of a running run still lives; undefined when that cannot be told here
