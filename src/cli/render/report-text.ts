@@ -93,7 +93,14 @@ function itemLines(items: readonly ReportItem[]): string[] {
   let next = 0;
   items.forEach((item, k) => {
     out.push(`  ${itemRows[k + 1] ?? ""}`);
-    for (let j = 0; j < item.attempts.length; j++) out.push(`      ${attemptRows[next++] ?? ""}`);
+    for (const a of item.attempts) {
+      out.push(`      ${attemptRows[next++] ?? ""}`);
+      // What the agent was refused, and what it did that it must not: the user has to see both.
+      if (a.permission_denials.length > 0) {
+        out.push(`          denied: ${clip(a.permission_denials.map(oneLine).join("; "), 200)}`);
+      }
+      for (const v of a.violations) out.push(`          violation: ${clip(oneLine(v), 200)}`);
+    }
     if (item.attempts.length === 0 && item.last_reason !== null)
       out.push(`      ${oneLine(item.last_reason)}`);
   });

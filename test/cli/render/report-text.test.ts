@@ -17,6 +17,7 @@ Items
   id         status   attempts  cost   merged   files  title
   login-api  landed   2         $0.42  abcdef0  3      Add POST /login
       #1  claude  rejected  3m2s  $0.20  pre_merge gate \`npm test\` failed (exit 1)
+          denied: Bash(curl example.com)
       #2  claude  accepted  2m1s  $0.22
   changelog  failed   1         -      -        0      Add the release note
       #1  shell   failed    2s    -      the agent exited with code 1
