@@ -19,10 +19,11 @@ export function summarize(values: readonly number[]): Samples {
 /** Times a process start to exit, `runs` times, interleaved with others by the caller. */
 export function timeCommand(argv: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): number {
   const t0 = process.hrtime.bigint();
+  // stdout is discarded: a large `check --json` would overflow spawnSync's buffer; stderr is kept.
   const r = spawnSync(argv[0]!, argv.slice(1), {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
-    stdio: "pipe",
+    stdio: ["ignore", "ignore", "pipe"],
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 2) {
