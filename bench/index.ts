@@ -32,7 +32,15 @@ for (const name of only) {
   console.error(r.markdown);
 }
 
-const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
+const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], {
+  cwd: root,
+  encoding: "utf8",
+}).stdout.trim();
+const dirty = spawnSync("git", ["status", "--porcelain", "--", "src", "bench"], {
+  cwd: root,
+  encoding: "utf8",
+}).stdout;
+const git = dirty.trim() === "" ? head : `${head} (with uncommitted changes to src/ or bench/)`;
 const cpu = cpus()[0]?.model ?? "unknown cpu";
 const header = [
   "# Benchmarks",
