@@ -6,12 +6,14 @@ import { spawnSync } from "node:child_process";
 import { benchCheckLarge } from "./check-large.js";
 import { benchStartup } from "./startup.js";
 import { benchRunOverhead } from "./run-overhead.js";
+import { benchRealHistory } from "./real-history.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<BenchResult>> = {
   startup: benchStartup,
   check: benchCheckLarge,
   run: benchRunOverhead,
+  history: benchRealHistory,
 };
 
 const args = process.argv.slice(2);

@@ -18,6 +18,9 @@ export interface FeedbackEntry {
   readonly reason: string;
   /** Gate command, check or other detail with its output tail. */
   readonly details?: string;
+  /** The attempt's own changes, for the next attempt to see (filled from `diffRange`). */
+  readonly diff?: string;
+  readonly diffRange?: { readonly from: string; readonly to: string };
 }
 
 /** Everything the prompt is built from. */
@@ -97,6 +100,10 @@ export function buildPrompt(input: PromptInput): string {
       if (f.details !== undefined && f.details.trim() !== "") {
         const fence = fenceFor(f.details);
         out.push("", fence, f.details.trimEnd(), fence);
+      }
+      if (f.diff !== undefined && f.diff.trim() !== "") {
+        const fence = fenceFor(f.diff);
+        out.push("", `Your changes in attempt ${f.attempt}:`, "", `${fence}diff`, f.diff.trimEnd(), fence);
       }
       out.push("");
     }

@@ -96,13 +96,25 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     return result;
   };
 
-  const added = await git.worktreeAdd({ cwd: ctx.repoDir, path: laneDir, branch, startPoint: a.startCommit });
-  if (!added.ok)
+  // Registration one at a time (fast, --no-checkout); the files are checked out in parallel.
+  const added = await ctx.worktreeMutex(() =>
+    git.worktreeAdd({ cwd: ctx.repoDir, path: laneDir, branch, startPoint: a.startCommit, checkout: false }),
+  );
+  if (!added.ok) {
     return finish({
       kind: "failure",
       outcome: "failed",
       reason: `could not create the lane: ${added.error.message}`,
     });
+  }
+  const populated = await git.git({ cwd: laneDir, args: ["reset", "--hard", "--quiet"] });
+  if (!populated.ok) {
+    return finish({
+      kind: "failure",
+      outcome: "failed",
+      reason: `could not check out the lane: ${populated.error.message}`,
+    });
+  }
   ctx.emit({
     type: "attempt-started",
     itemId: item.id,

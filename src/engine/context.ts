@@ -2,6 +2,7 @@
 import type { StateStore } from "../core/state-types.js";
 import type { EventSink } from "../core/events.js";
 import type { Plan } from "../plan/types.js";
+import type { Mutex } from "../util/mutex.js";
 import type { CheckoutWatch } from "./checkout-watch.js";
 import type { FlotillaPaths } from "./paths.js";
 
@@ -45,4 +46,9 @@ export interface EngineContext {
   readonly integrationBranch: string;
   /** Notices agents writing into the user's checkout. */
   readonly checkoutWatch: CheckoutWatch;
+  /**
+   * Serializes worktree registrations: git 2.39's `worktree add` reads every other worktree's
+   * registration and fails ("failed to read .../commondir") when one is being written at that moment.
+   */
+  readonly worktreeMutex: Mutex;
 }

@@ -9,8 +9,13 @@ import { setupLane } from "./lane-setup.js";
 export async function ensureGateWorktree(ctx: EngineContext, commit: string): Promise<string> {
   const dir = ctx.paths.gateWorktree(ctx.runId);
   if (!existsSync(dir)) {
-    const added = await git.worktreeAddDetached({ cwd: ctx.repoDir, path: dir, commit });
+    const added = await ctx.worktreeMutex(() =>
+      git.worktreeAddDetached({ cwd: ctx.repoDir, path: dir, commit, checkout: false }),
+    );
     if (!added.ok) throw new Error(`could not create the gate worktree ${dir}: ${added.error.message}`);
+    const populated = await git.git({ cwd: dir, args: ["reset", "--hard", "--quiet"] });
+    if (!populated.ok)
+      throw new Error(`could not check out the gate worktree ${dir}: ${populated.error.message}`);
     const setup = await setupLane({
       repoDir: ctx.repoDir,
       commonDir: ctx.commonDir,

@@ -2,6 +2,7 @@
 // items, attempts run in their lanes, finished work goes through the merge queue, failures come
 // back with feedback until retries run out — and finally the land. The engine prints nothing: it
 // emits events and writes the state store.
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import * as git from "../adapters/git/index.js";
 import { processStartTime } from "../adapters/process/group.js";
@@ -12,6 +13,7 @@ import type { FeedbackEntry, RelayEntry } from "../core/prompt.js";
 import type { AttemptOutcome, ItemStatus, JsonObject, RunStatus, StateStore } from "../core/state-types.js";
 import { buildGraph, computeWaves, conflictGroups } from "../graph/index.js";
 import type { Item, Plan } from "../plan/types.js";
+import { createMutex } from "../util/mutex.js";
 import { err, ok, type Result } from "../util/result.js";
 import { runAttempt, type AttemptResult } from "./attempt.js";
 import { defaultEngineOptions, type EngineContext, type EngineOptions } from "./context.js";
@@ -111,6 +113,9 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         });
       }
       const hard = req.hardStop ?? new AbortController().signal;
+      // Every running agent and gate listens to these signals: many at once is expected, not a leak.
+      setMaxListeners(0, hard);
+      if (req.stop !== undefined) setMaxListeners(0, req.stop);
       const ctx: EngineContext = {
         runId: run.id,
         plan: req.plan,
@@ -134,6 +139,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         base: facts.base,
         integrationBranch: req.plan.integrationBranch,
         checkoutWatch: createCheckoutWatch(facts.repoDir),
+        worktreeMutex: createMutex(),
       };
       if (facts.integrationTip === undefined) {
         const made = await git.updateRef({
@@ -187,7 +193,10 @@ interface Tracked {
   queued: boolean;
   attempts: number;
   retriesUsed: number;
+  fixForwardsUsed: number;
   feedback: FeedbackEntry[];
+  /** The last merge conflict this item had (its class is what the report shows). */
+  conflict?: { readonly conflictClass: "medium" | "heavy"; readonly files: readonly string[] };
   relay?: RelayEntry;
 }
 
@@ -208,7 +217,15 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   const tracked = new Map<string, Tracked>(
     plan.items.map((item) => [
       item.id,
-      { item, sched: "pending", queued: false, attempts: 0, retriesUsed: 0, feedback: [] },
+      {
+        item,
+        sched: "pending",
+        queued: false,
+        attempts: 0,
+        retriesUsed: 0,
+        fixForwardsUsed: 0,
+        feedback: [],
+      },
     ]),
   );
   let wake: () => void = () => undefined;
@@ -264,8 +281,34 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     }
   };
 
+  // A conflict is not the agent's fault: a fresh attempt from the current integration head, told
+  // what conflicted with what and shown its own previous diff; it does not use up `retries`.
+  const fixForward = (t: Tracked, entry: QueueEntry, reason: string, description: string) => {
+    const a = store.getAttempt(ctx.runId, t.item.id, entry.attempt);
+    t.feedback.push({
+      attempt: entry.attempt,
+      outcome: "conflict",
+      reason: `${reason}. Other items merged first and changed the same code. Start again from the current integration branch (it has their work) and redo this item's change on top of it.`,
+      details: description,
+      ...(a === undefined ? {} : { diffRange: { from: a.baseCommit, to: entry.head } }),
+    });
+    if (t.fixForwardsUsed < plan.merge.fixForward && !(stop?.aborted ?? false) && !ctx.hardStop.aborted) {
+      t.fixForwardsUsed += 1;
+      t.sched = "pending";
+      setItem(t, "ready", reason, { fixForwardsUsed: t.fixForwardsUsed });
+    } else {
+      t.sched = "failed";
+      setItem(
+        t,
+        ctx.hardStop.aborted ? "cancelled" : "failed",
+        `${reason} (after ${t.fixForwardsUsed} fix-forward attempt(s))`,
+      );
+    }
+  };
+
   const queue = createMergeQueue({
     ctx,
+    onIdle: () => wake(),
     onError: (e) => {
       fatal ??= e;
       wake();
@@ -277,15 +320,16 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         case "merged":
           t.sched = "done";
           store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "accepted" });
+          // An item that went through fix-forward keeps the class of the conflict it had.
           setItem(t, "merged", undefined, {
             mergedCommit: outcome.commit,
-            conflictClass: "clean",
-            conflictFiles: [],
+            conflictClass: t.conflict?.conflictClass ?? outcome.conflictClass,
+            conflictFiles: [...(t.conflict?.files ?? outcome.files)],
           });
           ctx.emit({ type: "merged", itemId: entry.itemId, attempt: entry.attempt, commit: outcome.commit });
           break;
         case "conflict": {
-          const reason = `merge conflict with the integration branch in: ${outcome.files.join(", ")}`;
+          const reason = `${outcome.conflictClass} merge conflict with the integration branch in: ${outcome.files.join(", ")}`;
           store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
           ctx.emit({
             type: "merge-conflict",
@@ -293,9 +337,12 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
             attempt: entry.attempt,
             files: outcome.files,
           });
-          store.updateItem(ctx.runId, entry.itemId, { conflictFiles: [...outcome.files] });
-          // Conflicts are handled properly by the conflict classes of the merge queue; until then the item fails.
-          failOrRetry(t, entry.attempt, "conflict", reason);
+          t.conflict = { conflictClass: outcome.conflictClass, files: outcome.files };
+          store.updateItem(ctx.runId, entry.itemId, {
+            conflictClass: outcome.conflictClass,
+            conflictFiles: [...outcome.files],
+          });
+          fixForward(t, entry, reason, outcome.description);
           break;
         }
         case "gate-failed":
@@ -328,7 +375,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         n,
         startCommit,
         relay: relayFor(t.item, tracked),
-        feedback: [...t.feedback],
+        feedback: await withDiffs(ctx, t.feedback),
         slot,
       });
       const a = store.getAttempt(ctx.runId, t.item.id, n);
@@ -488,4 +535,27 @@ function relayFor(item: Item, tracked: ReadonlyMap<string, Tracked>): RelayEntry
     queue.push(...t.item.dependsOn);
   }
   return out;
+}
+
+// Feedback that points at an earlier attempt's diff gets the diff itself (bounded), read from git.
+async function withDiffs(ctx: EngineContext, feedback: readonly FeedbackEntry[]): Promise<FeedbackEntry[]> {
+  return Promise.all(
+    feedback.map(async (f) => {
+      if (f.diffRange === undefined || f.diff !== undefined) return f;
+      return { ...f, diff: await boundedDiff({ cwd: ctx.repoDir, ...f.diffRange }) };
+    }),
+  );
+}
+
+const DIFF_MAX_LINES = 400;
+
+async function boundedDiff(opts: { cwd: string; from: string; to: string }): Promise<string> {
+  const r = await git.git({
+    cwd: opts.cwd,
+    args: ["diff", "--stat", "--patch", "--no-color", "--no-ext-diff", opts.from, opts.to],
+  });
+  if (!r.ok) return `(the diff could not be read: ${r.error.message})`;
+  const lines = r.value.stdout.split("\n");
+  if (lines.length <= DIFF_MAX_LINES) return r.value.stdout;
+  return `${lines.slice(0, DIFF_MAX_LINES).join("\n")}\n… (${lines.length - DIFF_MAX_LINES} more lines; see git diff ${opts.from.slice(0, 10)} ${opts.to.slice(0, 10)})`;
 }

@@ -8,7 +8,7 @@ import { builtinProfiles, DEFAULT_AGENT } from "./agents.js";
 import { checkItemGraph, type ItemRef } from "./check-items.js";
 import { MAX_ID_LENGTH } from "./ids.js";
 import { issuesToDiagnostics, q, type MappingInfo } from "./issues.js";
-import { DEFAULTS, isRaw } from "./load-flotilla.js";
+import { DEFAULTS, defaultMergeOptions, isRaw } from "./load-flotilla.js";
 import { idString } from "./schema.js";
 import { suggest } from "./suggest.js";
 import type { Diagnostic, Item, Plan } from "./types.js";
@@ -202,12 +202,7 @@ function buildPlan(src: PlanSource, dag: Dag): Plan {
     timeoutSeconds: DEFAULTS.timeoutSeconds,
     conflicts: DEFAULTS.conflicts,
     landPartial: DEFAULTS.landPartial,
-    merge: {
-      batch: DEFAULTS.mergeBatch,
-      retryFlaky: DEFAULTS.retryFlaky,
-      probeIntervalSeconds: DEFAULTS.probeIntervalSeconds,
-      fixForward: DEFAULTS.fixForward,
-    },
+    merge: defaultMergeOptions(),
     setup: { link: [], copy: [], run: [] },
     gates: { preMerge: [], postMerge: [], land: [] },
     review: {},

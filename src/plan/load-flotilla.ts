@@ -15,6 +15,7 @@ import type {
   AgentProfile,
   Diagnostic,
   Item,
+  MergeOptions,
   Plan,
 } from "./types.js";
 import { diagnostic, keySpan, valueSpan, type Path, type PlanSource } from "./yaml-source.js";
@@ -32,8 +33,22 @@ export const DEFAULTS = {
   retryFlaky: true,
   probeIntervalSeconds: 30,
   fixForward: 2,
+  mediumMaxFiles: 2,
+  rewriteRatio: 0.5,
   priority: 2,
 } as const;
+
+/** The merge options of a plan that sets none (the source formats have no `merge:` keys). */
+export function defaultMergeOptions(): MergeOptions {
+  return {
+    batch: DEFAULTS.mergeBatch,
+    retryFlaky: DEFAULTS.retryFlaky,
+    probeIntervalSeconds: DEFAULTS.probeIntervalSeconds,
+    fixForward: DEFAULTS.fixForward,
+    mediumMaxFiles: DEFAULTS.mediumMaxFiles,
+    rewriteRatio: DEFAULTS.rewriteRatio,
+  };
+}
 
 type Raw = Record<string, unknown>;
 
@@ -229,6 +244,8 @@ function buildPlan(src: PlanSource, p: PlanFile): Plan {
       probeIntervalSeconds: p.merge?.probe_interval ?? DEFAULTS.probeIntervalSeconds,
       ...(p.merge?.resolver != null ? { resolver: p.merge.resolver } : {}),
       fixForward: p.merge?.fix_forward ?? DEFAULTS.fixForward,
+      mediumMaxFiles: p.merge?.medium_max_files ?? DEFAULTS.mediumMaxFiles,
+      rewriteRatio: p.merge?.rewrite_ratio ?? DEFAULTS.rewriteRatio,
     },
     setup: { link: p.setup?.link ?? [], copy: p.setup?.copy ?? [], run: p.setup?.run ?? [] },
     gates: {

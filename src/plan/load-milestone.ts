@@ -8,7 +8,7 @@ import { err, ok, type Result } from "../util/result.js";
 import { builtinProfiles, DEFAULT_AGENT } from "./agents.js";
 import { checkItemGraph, type GraphWords, type ItemRef } from "./check-items.js";
 import { issuesToDiagnostics, q, type MappingInfo } from "./issues.js";
-import { DEFAULTS, isRaw } from "./load-flotilla.js";
+import { DEFAULTS, defaultMergeOptions, isRaw } from "./load-flotilla.js";
 import { branchString, idString, whole } from "./schema.js";
 import { suggest } from "./suggest.js";
 import type { Diagnostic, Item, Plan } from "./types.js";
@@ -280,12 +280,7 @@ function buildPlan(
     timeoutSeconds: DEFAULTS.timeoutSeconds,
     conflicts: DEFAULTS.conflicts,
     landPartial: DEFAULTS.landPartial,
-    merge: {
-      batch: DEFAULTS.mergeBatch,
-      retryFlaky: DEFAULTS.retryFlaky,
-      probeIntervalSeconds: DEFAULTS.probeIntervalSeconds,
-      fixForward: DEFAULTS.fixForward,
-    },
+    merge: defaultMergeOptions(),
     setup: { link: [], copy: [], run: [] },
     gates: { preMerge: pre, postMerge: post, land: [...new Set([...pre, ...post])] },
     review: {},

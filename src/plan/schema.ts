@@ -71,6 +71,8 @@ export const mergeSchema = z.strictObject({
   probe_interval: durationString.nullish(),
   resolver: text.nullish(),
   fix_forward: whole().min(0).nullish(),
+  medium_max_files: whole().min(1).nullish(),
+  rewrite_ratio: z.number().gt(0).max(1).nullish(),
 });
 
 /** The `setup:` section. */

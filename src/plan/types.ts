@@ -65,6 +65,10 @@ export interface MergeOptions {
   readonly probeIntervalSeconds: number;
   readonly resolver?: string;
   readonly fixForward: number;
+  /** A merge whose real conflicts touch more files than this is heavy (fix-forward), not medium. */
+  readonly mediumMaxFiles: number;
+  /** A side that changed more than this share of a file's lines rewrote it: heavy. */
+  readonly rewriteRatio: number;
 }
 
 /** How each lane is provisioned. */

@@ -321,46 +321,6 @@ items:
       repo.cleanup();
     }
   });
-
-  test("two items editing the same line: one merges, the other fails with the conflicting file named", async () => {
-    const repo = engineRepo();
-    try {
-      repo.write("config.txt", "value=0\n");
-      repo.commit("config");
-      const run = await runInRepo({
-        repo,
-        plan: `
-version: 1
-name: clash
-agent: shell
-conflicts: allow
-retries: 0
-items:
-  - id: one
-    title: Set 1
-    run: echo value=1 > config.txt && git commit -qam one
-  - id: two
-    title: Set 2
-    run: |
-      # Wait until "one" has merged, so the order is certain whatever the machine's load.
-      until git log --format=%s flotilla/clash | grep -qx "one"; do sleep 0.05; done
-      echo value=2 > config.txt && git commit -qam two
-`,
-      });
-      assert.ok(run.result.ok);
-      const report = run.report();
-      assert.equal(report.run.status, "partial");
-      assert.equal(itemOf(report, "one").status, "landed");
-      const two = itemOf(report, "two");
-      assert.equal(two.status, "failed");
-      assert.equal(two.attempts[0]!.outcome, "conflict");
-      assert.match(two.attempts[0]!.reason!, /merge conflict with the integration branch in: config\.txt/);
-      assert.deepEqual(two.conflict.files, ["config.txt"]);
-      assert.equal(repo.git("show", `refs/flotilla/attempts/${report.run.id}/two/1:config.txt`), "value=2");
-    } finally {
-      repo.cleanup();
-    }
-  });
 });
 
 describe("landing", () => {

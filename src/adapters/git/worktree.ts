@@ -44,6 +44,8 @@ export async function worktreeAdd(opts: {
   path: string;
   branch: string;
   startPoint: string;
+  /** false: register the worktree without checking files out (`--no-checkout`; populate it later). */
+  checkout?: boolean;
 }): Promise<Result<AddedWorktree, WorktreeAddFailure>> {
   const path = resolve(opts.cwd, opts.path);
   const blocked = await checkTarget({ cwd: opts.cwd, path, startPoint: opts.startPoint });
@@ -59,7 +61,17 @@ export async function worktreeAdd(opts: {
   const head = blocked.value;
   const r = await git({
     cwd: opts.cwd,
-    args: ["worktree", "add", "--quiet", "--no-track", "-b", opts.branch, path, head],
+    args: [
+      "worktree",
+      "add",
+      "--quiet",
+      "--no-track",
+      ...(opts.checkout === false ? ["--no-checkout"] : []),
+      "-b",
+      opts.branch,
+      path,
+      head,
+    ],
   });
   return r.ok ? ok({ path, head }) : err(r.error);
 }
@@ -69,12 +81,18 @@ export async function worktreeAddDetached(opts: {
   cwd: string;
   path: string;
   commit: string;
+  /** false: register the worktree without checking files out (`--no-checkout`). */
+  checkout?: boolean;
 }): Promise<Result<AddedWorktree, WorktreeAddFailure>> {
   const path = resolve(opts.cwd, opts.path);
   const blocked = await checkTarget({ cwd: opts.cwd, path, startPoint: opts.commit });
   if (!blocked.ok) return blocked;
   const head = blocked.value;
-  const r = await git({ cwd: opts.cwd, args: ["worktree", "add", "--quiet", "--detach", path, head] });
+  const noCheckout = opts.checkout === false ? ["--no-checkout"] : [];
+  const r = await git({
+    cwd: opts.cwd,
+    args: ["worktree", "add", "--quiet", "--detach", ...noCheckout, path, head],
+  });
   return r.ok ? ok({ path, head }) : err(r.error);
 }
 
