@@ -308,7 +308,9 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
 
   const queue = createMergeQueue({
     ctx,
-    onIdle: () => wake(),
+    onIdle: () => {
+      wake();
+    },
     onError: (e) => {
       fatal ??= e;
       wake();
