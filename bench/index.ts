@@ -7,6 +7,7 @@ import { benchCheckLarge } from "./check-large.js";
 import { benchStartup } from "./startup.js";
 import { benchRunOverhead } from "./run-overhead.js";
 import { benchRealHistory } from "./real-history.js";
+import { benchMergeBatches } from "./merge-batches.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<BenchResult>> = {
@@ -14,6 +15,7 @@ const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<Bench
   check: benchCheckLarge,
   run: benchRunOverhead,
   history: benchRealHistory,
+  merge: benchMergeBatches,
 };
 
 const args = process.argv.slice(2);

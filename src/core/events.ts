@@ -59,6 +59,11 @@ export type RunEvent =
     }
   | { readonly type: "merged"; readonly itemId: string; readonly attempt: number; readonly commit: string }
   | {
+      readonly type: "conflicts-predicted";
+      /** Every conflict the latest probe predicts (empty: none any more). */
+      readonly pairs: readonly PredictedPair[];
+    }
+  | {
       readonly type: "merge-conflict";
       readonly itemId: string;
       readonly attempt: number;
@@ -68,6 +73,16 @@ export type RunEvent =
   | { readonly type: "land-skipped"; readonly reason: string }
   | { readonly type: "warning"; readonly message: string; readonly itemId?: string }
   | { readonly type: "run-ended"; readonly status: RunStatus; readonly exitCode: number };
+
+/** A conflict predicted between a running lane and another lane or the integration branch. */
+// A type, not an interface, so events stay assignable to the JSON the state store keeps.
+export type PredictedPair = {
+  readonly a: string;
+  /** Another item's id, or "integration". */
+  readonly b: string;
+  readonly against: "lane" | "integration";
+  readonly files: readonly string[];
+};
 
 /** Where events go; the engine calls it synchronously and never waits on it. */
 export type EventSink = (event: RunEvent) => void;

@@ -179,5 +179,12 @@ export interface StatusView {
   readonly cost_usd: number | null;
   readonly tokens_in: number | null;
   readonly tokens_out: number | null;
+  /** Conflicts the latest probe of the running lanes predicts (empty when none or none known). */
+  readonly predicted_conflicts: readonly {
+    readonly a: string;
+    readonly b: string;
+    readonly against: "lane" | "integration";
+    readonly files: readonly string[];
+  }[];
   readonly generated_at: string;
 }

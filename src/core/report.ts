@@ -13,6 +13,7 @@ import type {
 } from "./report-types.js";
 import type {
   AttemptRecord,
+  EventRecord,
   GateRunRecord,
   ItemRecord,
   ItemStatus,
@@ -123,6 +124,8 @@ export interface StatusInput {
   readonly now?: Date;
   /** Whether the run's orchestrator process lives (the caller can look; the core cannot). */
   readonly ownerAlive?: boolean;
+  /** The run's events, newest last; the latest `conflicts-predicted` one is shown. */
+  readonly events?: readonly EventRecord[];
 }
 
 /** Builds what `flotilla status` shows: each item with its newest attempt, counts and cost so far. */
@@ -174,8 +177,33 @@ export function buildStatusView(input: StatusInput): StatusView {
       input.attempts.map((a) => a.tokensOut ?? null),
       0,
     ),
+    predicted_conflicts: input.run.status === "running" ? latestPrediction(input.events ?? []) : [],
     generated_at: nowIso,
   };
+}
+
+// The pairs of the newest `conflicts-predicted` event (as the engine stored it).
+function latestPrediction(events: readonly EventRecord[]): StatusView["predicted_conflicts"] {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type !== "conflicts-predicted") continue;
+    const pairs: unknown = e.data["pairs"];
+    return Array.isArray(pairs) ? pairs.filter(isPredictedPair) : [];
+  }
+  return [];
+}
+
+// Event data is stored JSON: each pair is checked before it is shown.
+function isPredictedPair(v: unknown): v is StatusView["predicted_conflicts"][number] {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return (
+    typeof p["a"] === "string" &&
+    typeof p["b"] === "string" &&
+    (p["against"] === "lane" || p["against"] === "integration") &&
+    Array.isArray(p["files"]) &&
+    p["files"].every((f) => typeof f === "string")
+  );
 }
 
 /** Counts items by state, every state present (0 when none). */

@@ -120,24 +120,31 @@ export async function probeLanes(opts: {
 }
 
 /**
- * Items to hold back (the scheduler's `predictedConflicts`): those whose touches overlap the item of
- * a lane predicted to conflict, the flagged lanes' own items excluded. `items` are the plan's items
+ * Items to hold back (the scheduler's `predictedConflicts`): those whose touches overlap a lane
+ * predicted to conflict (its item's touches or the predicted files), the flagged lanes' own items excluded. `items` are the plan's items
  * (the lanes' items are looked up among them); non-ready ids in the answer are ignored by the scheduler.
  */
 export function predictedConflictItems(
   predicted: readonly PredictedConflict[],
   items: readonly TouchingItem[],
 ): Set<string> {
-  const flagged = new Set<string>();
+  // A flagged lane's effective touches: its item's declared globs plus the files predicted to
+  // conflict (literal paths), so lanes of items that declared no touches still hold others back.
+  const flagged = new Map<string, Set<string>>();
+  const flag = (id: string, files: readonly string[]) => {
+    const set = flagged.get(id) ?? new Set<string>();
+    for (const f of files) set.add(f);
+    flagged.set(id, set);
+  };
   for (const p of predicted) {
-    flagged.add(p.a);
-    if (p.against === "lane") flagged.add(p.b);
+    flag(p.a, p.files);
+    if (p.against === "lane") flag(p.b, p.files);
   }
   const byId = new Map(items.map((item) => [item.id, item]));
-  const lanes = [...flagged].flatMap((id) => {
-    const item = byId.get(id);
-    return item === undefined ? [] : [item];
-  });
+  const lanes = [...flagged].map(([id, files]) => ({
+    id,
+    touches: [...(byId.get(id)?.touches ?? []), ...files],
+  }));
   const held = new Set<string>();
   for (const item of items) {
     if (flagged.has(item.id)) continue;

@@ -20,8 +20,9 @@ import { defaultEngineOptions, type EngineContext, type EngineOptions } from "./
 import { createCheckoutWatch } from "./checkout-watch.js";
 import { landRun } from "./land.js";
 import { createMergeQueue, type MergeOutcome, type QueueEntry } from "./merge-queue.js";
-import { flotillaPaths } from "./paths.js";
+import { flotillaPaths, names } from "./paths.js";
 import { preflight, type PreflightProblem } from "./preflight.js";
+import { predictedConflictItems, probeLanes, type ProbeLane } from "./probe.js";
 import { acquireRunLock } from "./run-lock.js";
 
 /** Everything a run needs from its caller. */
@@ -195,6 +196,8 @@ interface Tracked {
   retriesUsed: number;
   fixForwardsUsed: number;
   feedback: FeedbackEntry[];
+  /** The lane of the agent that is running now (for the conflict probe). */
+  lane?: { readonly branch: string; readonly start: string };
   /** The last merge conflict this item had (its class is what the report shows). */
   conflict?: { readonly conflictClass: "medium" | "heavy"; readonly files: readonly string[] };
   relay?: RelayEntry;
@@ -329,6 +332,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
             conflictFiles: [...(t.conflict?.files ?? outcome.files)],
           });
           ctx.emit({ type: "merged", itemId: entry.itemId, attempt: entry.attempt, commit: outcome.commit });
+          runProbe();
           break;
         case "conflict": {
           const reason = `${outcome.conflictClass} merge conflict with the integration branch in: ${outcome.files.join(", ")}`;
@@ -371,6 +375,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
       const startCommit = await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`);
       if (startCommit === undefined)
         throw new Error(`the integration branch ${ctx.integrationBranch} disappeared`);
+      t.lane = { branch: names.laneBranch(ctx.runId, t.item.id, n), start: startCommit };
       const result: AttemptResult = await runAttempt({
         ctx,
         item: t.item,
@@ -380,6 +385,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         feedback: await withDiffs(ctx, t.feedback),
         slot,
       });
+      delete t.lane;
       const a = store.getAttempt(ctx.runId, t.item.id, n);
       spentUsd += a?.costUsd ?? 0;
       spentTokens += (a?.tokensIn ?? 0) + (a?.tokensOut ?? 0);
@@ -407,77 +413,139 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
       })
       .finally(() => {
         agentsRunning -= 1;
+        // A lane ended: what is predicted between the remaining lanes may have changed.
+        if (agentsRunning > 0) runProbe();
+        else predicted = new Set();
         freeSlots.push(slot);
         freeSlots.sort((x, y) => x - y);
         wake();
       });
   };
 
-  for (;;) {
-    if (fatal !== undefined)
-      throw fatal instanceof Error ? fatal : new Error("a run step failed", { cause: fatal });
-    for (const id of blockedBy(graph, schedStates(tracked))) {
-      const t = tracked.get(id)!;
-      if (t.sched !== "pending") continue;
-      t.sched = "blocked";
-      const failedDeps = t.item.dependsOn.filter((d) => {
-        const s = tracked.get(d)?.sched;
-        return s === "failed" || s === "blocked";
-      });
-      setItem(t, "blocked", `a dependency did not merge: ${failedDeps.join(", ")}`);
+  // Early warning: running lanes test-merged against the integration head and each other, in one
+  // git process, every probe_interval and after each merge; predicted conflicts hold back ready
+  // items whose touches overlap them, and show in the live view and `status --json`.
+  let predicted: ReadonlySet<string> = new Set();
+  let lastPrediction = "[]";
+  let probing = false;
+  const probe = async (): Promise<void> => {
+    if (probing) return;
+    probing = true;
+    try {
+      const lanes: ProbeLane[] = [];
+      for (const t of tracked.values()) {
+        if (t.lane === undefined) continue;
+        const head = await git.revParse(ctx.repoDir, `refs/heads/${t.lane.branch}`);
+        if (head !== undefined) lanes.push({ itemId: t.item.id, head, start: t.lane.start });
+      }
+      const integrationHead = await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`);
+      if (integrationHead === undefined) return;
+      const result =
+        lanes.length === 0
+          ? { predicted: [] }
+          : await probeLanes({ cwd: ctx.repoDir, integrationHead, lanes });
+      const pairs = result.predicted.map((p) => ({
+        a: p.a,
+        b: p.b,
+        against: p.against,
+        files: [...p.files],
+      }));
+      const key = JSON.stringify(pairs);
+      if (key !== lastPrediction) {
+        lastPrediction = key;
+        ctx.emit({ type: "conflicts-predicted", pairs });
+      }
+      predicted = predictedConflictItems(result.predicted, plan.items);
+      wake();
+    } finally {
+      probing = false;
     }
-    if (
-      !budgetHit &&
-      ((plan.budgetUsd !== undefined && spentUsd >= plan.budgetUsd) ||
-        (plan.budgetTokens !== undefined && spentTokens >= plan.budgetTokens))
-    ) {
-      budgetHit = true;
+  };
+  const runProbe = () => {
+    probe().catch((e: unknown) => {
       ctx.emit({
         type: "warning",
-        message: `budget reached (spent $${spentUsd.toFixed(2)}, ${spentTokens} tokens): no new attempts start`,
+        message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
       });
-    }
-    const stopDispatch = budgetHit || (stop?.aborted ?? false) || ctx.hardStop.aborted;
-    if (!stopDispatch) {
-      // Work waiting in the merge queue holds no agent slot but still counts for conflicts.
-      const waitingToMerge =
-        [...tracked.values()].filter((t) => t.sched === "running" && t.queued).length - agentsRunning;
-      const { start } = decide({
-        graph,
-        states: schedStates(tracked),
-        maxParallel: plan.maxParallel + Math.max(0, waitingToMerge),
-        mode: plan.schedule,
-        conflicts: plan.conflicts,
-        waves,
-        weight: itemWeight,
-      });
-      for (const id of start) launch(tracked.get(id)!);
-    }
-    const busy = agentsRunning > 0 || !queue.idle();
-    if (!busy) {
-      const pending = [...tracked.values()].filter((t) => t.sched === "pending");
-      if (pending.length === 0 || stopDispatch) break;
-      // Nothing runs and nothing can start: should not happen (the scheduler always starts a ready item).
+    });
+  };
+  const probeTimer = setInterval(runProbe, Math.max(1, plan.merge.probeIntervalSeconds) * 1000);
+  probeTimer.unref();
+  try {
+    await dispatchLoop();
+  } finally {
+    clearInterval(probeTimer);
+  }
+
+  async function dispatchLoop(): Promise<void> {
+    for (;;) {
+      if (fatal !== undefined)
+        throw fatal instanceof Error ? fatal : new Error("a run step failed", { cause: fatal });
+      for (const id of blockedBy(graph, schedStates(tracked))) {
+        const t = tracked.get(id)!;
+        if (t.sched !== "pending") continue;
+        t.sched = "blocked";
+        const failedDeps = t.item.dependsOn.filter((d) => {
+          const s = tracked.get(d)?.sched;
+          return s === "failed" || s === "blocked";
+        });
+        setItem(t, "blocked", `a dependency did not merge: ${failedDeps.join(", ")}`);
+      }
       if (
-        decide({
+        !budgetHit &&
+        ((plan.budgetUsd !== undefined && spentUsd >= plan.budgetUsd) ||
+          (plan.budgetTokens !== undefined && spentTokens >= plan.budgetTokens))
+      ) {
+        budgetHit = true;
+        ctx.emit({
+          type: "warning",
+          message: `budget reached (spent $${spentUsd.toFixed(2)}, ${spentTokens} tokens): no new attempts start`,
+        });
+      }
+      const stopDispatch = budgetHit || (stop?.aborted ?? false) || ctx.hardStop.aborted;
+      if (!stopDispatch) {
+        // Work waiting in the merge queue holds no agent slot but still counts for conflicts.
+        const waitingToMerge =
+          [...tracked.values()].filter((t) => t.sched === "running" && t.queued).length - agentsRunning;
+        const { start } = decide({
           graph,
           states: schedStates(tracked),
-          maxParallel: plan.maxParallel,
+          maxParallel: plan.maxParallel + Math.max(0, waitingToMerge),
           mode: plan.schedule,
-          conflicts: "allow",
+          conflicts: plan.conflicts,
           waves,
-        }).start.length === 0
-      ) {
-        throw new Error(`bug: stuck with pending items ${pending.map((t) => t.item.id).join(", ")}`);
+          weight: itemWeight,
+          // Predictions are about running lanes: with no agent running there are none.
+          predictedConflicts: agentsRunning > 0 ? predicted : new Set(),
+        });
+        for (const id of start) launch(tracked.get(id)!);
       }
+      const busy = agentsRunning > 0 || !queue.idle();
+      if (!busy) {
+        const pending = [...tracked.values()].filter((t) => t.sched === "pending");
+        if (pending.length === 0 || stopDispatch) break;
+        // Nothing runs and nothing can start: should not happen (the scheduler always starts a ready item).
+        if (
+          decide({
+            graph,
+            states: schedStates(tracked),
+            maxParallel: plan.maxParallel,
+            mode: plan.schedule,
+            conflicts: "allow",
+            waves,
+          }).start.length === 0
+        ) {
+          throw new Error(`bug: stuck with pending items ${pending.map((t) => t.item.id).join(", ")}`);
+        }
+      }
+      const wait = woken();
+      const onStop = () => {
+        wake();
+      };
+      stop?.addEventListener("abort", onStop, { once: true });
+      await wait;
+      stop?.removeEventListener("abort", onStop);
     }
-    const wait = woken();
-    const onStop = () => {
-      wake();
-    };
-    stop?.addEventListener("abort", onStop, { once: true });
-    await wait;
-    stop?.removeEventListener("abort", onStop);
   }
 
   const interrupted = (stop?.aborted ?? false) || ctx.hardStop.aborted;

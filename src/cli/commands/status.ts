@@ -22,6 +22,7 @@ export async function statusCommand(opts: {
       run,
       items: store.listItems(run.id),
       attempts: store.listAttempts(run.id),
+      events: run.status === "running" ? store.listEvents(run.id) : [],
       ...(alive === undefined ? {} : { ownerAlive: alive }),
     });
     io.out(opts.json ? `${JSON.stringify(view, null, 2)}\n` : renderStatusText(view));

@@ -114,6 +114,7 @@ export function createLiveView(opts: LiveViewOptions): LiveView {
         break;
       }
       case "agent-exited":
+      case "conflicts-predicted":
       case "gate-ended":
       case "merged":
       case "merge-conflict":
@@ -237,6 +238,12 @@ export function describe(e: RunEvent, runId?: string): string {
     }
     case "merged":
       return `${e.itemId} attempt ${e.attempt} merged as ${shortSha(e.commit)}`;
+    case "conflicts-predicted":
+      return e.pairs.length === 0
+        ? "no conflicts predicted between running lanes any more"
+        : `predicted conflicts: ${e.pairs
+            .map((p) => `${p.a} ↔ ${p.b} in ${p.files.map(safe).join(", ")}`)
+            .join("; ")}`;
     case "merge-conflict":
       return `${e.itemId} attempt ${e.attempt} conflicts with the integration branch in ${e.files.map(safe).join(", ")}`;
     case "landed":
@@ -258,6 +265,7 @@ function isNotable(e: RunEvent): boolean {
     case "run-started":
     case "attempt-ended":
     case "merged":
+    case "conflicts-predicted":
     case "merge-conflict":
     case "landed":
     case "land-skipped":
