@@ -26,7 +26,14 @@ describe("loadPlan (flotilla format)", () => {
     assert.equal(p.conflicts, "avoid");
     assert.equal(p.landPartial, true);
     assert.equal(p.budgetUsd, undefined);
-    assert.deepEqual(p.merge, { batch: 4, retryFlaky: true, probeIntervalSeconds: 30, fixForward: 2 });
+    assert.deepEqual(p.merge, {
+      batch: 4,
+      retryFlaky: true,
+      probeIntervalSeconds: 30,
+      fixForward: 2,
+      mediumMaxFiles: 2,
+      rewriteRatio: 0.5,
+    });
     assert.deepEqual(p.setup, { link: [], copy: [], run: [] });
     assert.deepEqual(p.gates, { preMerge: [], postMerge: [], land: [] });
     assert.deepEqual(p.review, {});
@@ -68,6 +75,8 @@ describe("loadPlan (flotilla format)", () => {
       probeIntervalSeconds: 30,
       resolver: "claude",
       fixForward: 2,
+      mediumMaxFiles: 2,
+      rewriteRatio: 0.5,
     });
     assert.deepEqual(p.setup, { link: ["node_modules"], copy: [".env"], run: [] });
     assert.deepEqual(p.gates, { preMerge: ["npm test"], postMerge: ["npm test"], land: ["npm test"] });
@@ -144,7 +153,7 @@ describe("loadPlan (flotilla format)", () => {
       [
         '2:7 invalid plan name "Auth": it contains upper case letters; use lower case',
         '3:15 "max_parallel" must be a whole number, got a string ("four")',
-        '5:3 unknown key "batchsize" in "merge"; expected one of: batch, retry_flaky, probe_interval, resolver, fix_forward',
+        '5:3 unknown key "batchsize" in "merge"; expected one of: batch, retry_flaky, probe_interval, resolver, fix_forward, medium_max_files, rewrite_ratio',
         '9:5 unknown key "dependson" in item; did you mean "depends_on"?',
         '12:12 unknown agent profile "fsat"; the profiles are: claude, codex, gemini, aider, opencode, shell',
         '13:18 unknown dependency "logn-api"; did you mean "login-api"?',

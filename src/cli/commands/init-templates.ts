@@ -13,6 +13,14 @@ retries: 2                    # extra attempts after a failed gate, review or cr
 timeout: 30m                  # per attempt
 conflicts: avoid              # items whose touches overlap do not run at once
 
+merge:
+  batch: 4                    # finished branches gated together; a failing batch is bisected
+  retry_flaky: true           # rerun failing post-merge gates once before bisecting
+  probe_interval: 30s         # test-merge running lanes to warn of conflicts early
+  fix_forward: 2              # fresh attempts after a merge conflict (not counted as retries)
+  medium_max_files: 2         # more conflicting files than this is a heavy conflict
+  rewrite_ratio: 0.5          # a side that changed more of a file than this rewrote it (heavy)
+
 setup:
   link: [node_modules]        # symlinked into each lane from this checkout, when present
   copy: []                    # copied into each lane (e.g. .env); see also .worktreeinclude
