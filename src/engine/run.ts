@@ -516,9 +516,17 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
           waves,
           weight: itemWeight,
           // Predictions are about running lanes: with no agent running there are none.
-          predictedConflicts: agentsRunning > 0 ? predicted : new Set(),
+          predictedConflicts: new Set([...(agentsRunning > 0 ? predicted : []), ...heldFixForwards(tracked)]),
         });
-        for (const id of start) launch(tracked.get(id)!);
+        // Fix-forwards over the same files go one at a time, or they conflict with each other again.
+        const claimed = new Set<string>();
+        for (const id of start) {
+          const t = tracked.get(id)!;
+          const files = t.conflict?.files ?? [];
+          if (files.some((f) => claimed.has(f))) continue;
+          for (const f of files) claimed.add(f);
+          launch(t);
+        }
       }
       const busy = agentsRunning > 0 || !queue.idle();
       if (!busy) {
@@ -628,4 +636,20 @@ async function boundedDiff(opts: { cwd: string; from: string; to: string }): Pro
   const lines = r.value.stdout.split("\n");
   if (lines.length <= DIFF_MAX_LINES) return r.value.stdout;
   return `${lines.slice(0, DIFF_MAX_LINES).join("\n")}\n… (${lines.length - DIFF_MAX_LINES} more lines; see git diff ${opts.from.slice(0, 10)} ${opts.to.slice(0, 10)})`;
+}
+
+// Items waiting for a fix-forward whose conflicted files overlap those of a fix-forward already
+// running or waiting to merge: they wait for it, so the second redo starts from the first one's work.
+function heldFixForwards(tracked: ReadonlyMap<string, Tracked>): Set<string> {
+  const busyFiles = new Set<string>();
+  for (const t of tracked.values()) {
+    if (t.sched === "running" && t.conflict !== undefined) for (const f of t.conflict.files) busyFiles.add(f);
+  }
+  const held = new Set<string>();
+  if (busyFiles.size === 0) return held;
+  for (const t of tracked.values()) {
+    if (t.sched === "pending" && t.conflict?.files.some((f) => busyFiles.has(f)) === true)
+      held.add(t.item.id);
+  }
+  return held;
 }

@@ -187,6 +187,52 @@ items:
   });
 });
 
+describe("fix-forward", () => {
+  test("redos of items that conflicted on the same file run one at a time, so each lands with one fix-forward", async () => {
+    const repo = engineRepo();
+    try {
+      repo.write("version.txt", "version=0\n");
+      repo.commit("version");
+      const items = [1, 2, 3, 4]
+        .map(
+          (k) => `
+  - id: bump-${k}
+    title: Bump to ${k}
+    run: |
+      sleep 0.3
+      sed -i 's/^version=.*/version=${k}/' version.txt && echo ${k} > item-${k}.txt && git add -A && git commit -qm "bump ${k}"`,
+        )
+        .join("");
+      const run = await runInRepo({
+        repo,
+        plan: `
+version: 1
+name: redo
+agent: shell
+conflicts: allow
+max_parallel: 4
+retries: 0
+merge:
+  fix_forward: 1
+items:${items}
+`,
+      });
+      assert.ok(run.result.ok, JSON.stringify(run.result));
+      const report = run.report();
+      assert.equal(
+        report.run.status,
+        "landed",
+        JSON.stringify(report.items.map((i) => [i.id, i.status, i.last_reason])),
+      );
+      for (const k of [1, 2, 3, 4]) assert.equal(repo.git("show", `main:item-${k}.txt`), String(k));
+      const redone = report.items.filter((i) => i.fix_forwards_used === 1);
+      assert.equal(redone.length, 3, "every item but the first merged needed exactly one redo");
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 describe("batches", () => {
   test("a batch with one bad branch: exactly that one goes back, the rest land, and no ungated commit is ever on the integration branch", async () => {
     const repo = engineRepo();
