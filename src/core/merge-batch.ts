@@ -1,7 +1,8 @@
 // Batched merges with bisection, as a pure state machine the merge queue drives. Up to N queued
 // entries that merge cleanly are stacked into a chain of merge commits on the integration head and
-// the post-merge gates run once, on the top. A failing batch is rerun once (flaky gates), then
-// bisected; what passes merges, the entries that make a chain fail are sent back as culprits.
+// the post-merge gates run once, on the top. A failing batch is bisected at once; what passes
+// merges, the entries that make a chain fail are sent back as culprits — but, with
+// `merge.retry_flaky`, never on the word of a single failed run.
 //
 // The planner never sees commits. Its one rule for the engine: a step `gate(prefix)` means "build the
 // chain of these entries, in this order, on the CURRENT integration head, and gate its top"; when the
@@ -15,17 +16,22 @@
 //   L ≥ 2      → gate the first half, ⌈L/2⌉ entries. Pass: they merge, L shrinks by that much (the
 //                rest of the failing prefix, stacked on the new head, is the very chain that failed,
 //                so it is not gated again). Fail: L becomes the half.
-//   L = 1      → the first undecided entry is a culprit, convicted by the last failed gate (whose
-//                prefix ends with it); it leaves the batch and L becomes unknown (the chain changed).
-// The flaky rerun: only the first gate of a batch, the full batch, is run again when it fails and
-// `retryFlaky` is on — also for a batch of one (`merge.batch: 1`), where a flaky failure would
-// otherwise cost the item a whole agent attempt. Gates during bisection are not rerun: a failing half
-// is the second failure seen for those entries. Gate runs for k bad entries out of n:
-// at most 1 + k·(⌈log2 n⌉ + 1) (≤ 1 + 2k⌈log2 n⌉ for n ≥ 2), plus 1 for the rerun; 1 with none bad.
+//   L = 1      → the first undecided entry is the suspect: the last failed gate's prefix ends with
+//                it. It is convicted — it leaves the batch and L becomes unknown (the chain changed) —
+//                when that was the second failed run of this batch (a failing batch and then a
+//                failing half are two runs that both held it); when it was the only one, and
+//                `retryFlaky` is on, the suspect is gated once more on its own first (a `rerun`
+//                step): a pass merges it and marks the gates flaky.
+// Why not rerun the whole failing batch first, as bors-style queues do: bisection re-gates the
+// suspects anyway, so the rerun costs a run for every batch that holds a bad entry — the common case
+// with agents — to save runs only when the gates are flaky. Here a bad entry in a batch of n costs
+// ⌈log2 n⌉ + 1 runs at most, a flaky failure ⌊log2 n⌋ + 1 extra, and `merge.batch: 1` behaves as the
+// source systems do (fail, rerun, convict). Gate runs for k bad entries out of n: at most
+// 1 + k·(⌈log2 n⌉ + 2).
 
 /** How a batch behaves. */
 export interface BatchOptions {
-  /** Run the full batch's gates again once when they fail, before bisecting (`merge.retry_flaky`). */
+  /** Never send an entry back on one failed run: a lone suspect is gated again first (`merge.retry_flaky`). */
   readonly retryFlaky: boolean;
 }
 
@@ -42,7 +48,7 @@ export interface GateRecord {
   readonly run: number;
   readonly prefix: readonly string[];
   readonly passed: boolean;
-  /** The flaky rerun of the full batch. */
+  /** The suspect's second chance (flaky gates). */
   readonly rerun: boolean;
 }
 
@@ -58,9 +64,9 @@ export interface BatchState {
   /** The shortest prefix of `remaining` known to fail on the current head; 0 when unknown. */
   readonly failingPrefix: number;
   readonly retryFlaky: boolean;
-  /** The flaky rerun was used. */
-  readonly retried: boolean;
-  /** The rerun passed after the first run failed: the gates are flaky. */
+  /** Failed gate runs since this batch (re)started on its head: 0, 1 or more. */
+  readonly failures: number;
+  /** A suspect's rerun passed: the gates are flaky. */
   readonly flaky: boolean;
   readonly gateRuns: number;
   /** The last failed gate run (0: none), which convicts the next culprit. */
@@ -74,7 +80,7 @@ export type BatchStep =
       readonly kind: "gate";
       /** Stack these entries on the current integration head, in this order, and gate the top. */
       readonly prefix: readonly string[];
-      /** This is the flaky rerun of the full batch. */
+      /** The lone suspect gated again before it is sent back (flaky gates). */
       readonly rerun: boolean;
     }
   | {
@@ -96,7 +102,7 @@ export function startBatch(entries: readonly string[], options: BatchOptions): B
     conflicted: [],
     failingPrefix: 0,
     retryFlaky: options.retryFlaky,
-    retried: false,
+    failures: 0,
     flaky: false,
     gateRuns: 0,
     lastFailedRun: 0,
@@ -117,10 +123,9 @@ export function nextStep(state: BatchState): BatchStep {
       flaky: state.flaky,
     };
   }
-  if (failingPrefix === 0) {
-    return { kind: "gate", prefix: remaining, rerun: state.retried && state.gateRuns === 1 };
-  }
-  // failingPrefix ≥ 2 here: settle() convicts a prefix of one at once.
+  if (failingPrefix === 0) return { kind: "gate", prefix: remaining, rerun: false };
+  // A prefix of one is still here only when settle() wants it confirmed: gate the suspect again.
+  if (failingPrefix === 1) return { kind: "gate", prefix: remaining.slice(0, 1), rerun: true };
   return { kind: "gate", prefix: remaining.slice(0, Math.ceil(failingPrefix / 2)), rerun: false };
 }
 
@@ -135,21 +140,27 @@ export function recordGate(state: BatchState, passed: boolean): BatchState {
   const history = [...state.history, { run, prefix: step.prefix, passed, rerun: step.rerun }];
   const n = step.prefix.length;
   if (passed) {
+    const left = state.failingPrefix === 0 ? 0 : state.failingPrefix - n;
     return settle({
       ...state,
       remaining: state.remaining.slice(n),
       merged: [...state.merged, ...step.prefix],
-      failingPrefix: state.failingPrefix === 0 ? 0 : state.failingPrefix - n,
+      failingPrefix: left,
+      // Back to an unknown prefix: a new batch on the new head, with no failures of its own yet.
+      failures: left === 0 ? 0 : state.failures,
       flaky: state.flaky || step.rerun,
       gateRuns: run,
       history,
     });
   }
-  // The first gate of the batch (always the full batch) gets one rerun.
-  if (state.retryFlaky && state.gateRuns === 0) {
-    return { ...state, retried: true, gateRuns: run, lastFailedRun: run, history };
-  }
-  return settle({ ...state, failingPrefix: n, gateRuns: run, lastFailedRun: run, history });
+  return settle({
+    ...state,
+    failingPrefix: n,
+    failures: state.failures + 1,
+    gateRuns: run,
+    lastFailedRun: run,
+    history,
+  });
 }
 
 /**
@@ -164,12 +175,15 @@ export function recordConflict(state: BatchState, id: string): BatchState {
     remaining: state.remaining.filter((e) => e !== id),
     conflicted: [...state.conflicted, id],
     failingPrefix: at < state.failingPrefix ? 0 : state.failingPrefix,
+    failures: at < state.failingPrefix ? 0 : state.failures,
   };
 }
 
-// A known-failing prefix of one entry convicts it; the rest form a new batch on the same head.
+// A known-failing prefix of one entry convicts it once two runs failed (or without retry_flaky);
+// the rest form a new batch on the same head.
 function settle(state: BatchState): BatchState {
   if (state.failingPrefix !== 1) return state;
+  if (state.retryFlaky && state.failures < 2) return state;
   const [id, ...rest] = state.remaining;
   if (id === undefined) throw new Error("merge-batch: a failing prefix longer than the entries left");
   return {
@@ -177,6 +191,7 @@ function settle(state: BatchState): BatchState {
     remaining: rest,
     culprits: [...state.culprits, { id, gateRun: state.lastFailedRun }],
     failingPrefix: 0,
+    failures: 0,
   };
 }
 

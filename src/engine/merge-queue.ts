@@ -1,8 +1,8 @@
 // The merge queue: finished attempts merge into the integration branch in the order they finished,
 // entirely in git's object store. Up to `merge.batch` queued entries are stacked into a chain of
 // merge commits on the integration head and the post-merge gates run once on the top; a failing
-// chain is rerun once (flaky gates) and then bisected (src/core/merge-batch.ts) so that exactly the
-// culprits go back. Each merge is classified first (src/engine/conflicts): clean and trivial ones
+// chain is bisected (src/core/merge-batch.ts; no entry goes back on one failed run: flaky gates) so
+// that exactly the culprits go back. Each merge is classified first (src/engine/conflicts): clean and trivial ones
 // (whitespace-only, both-added) merge; medium and heavy ones leave the batch for the run to handle.
 // The integration ref only moves by compare-and-swap to a chain top whose gates passed.
 import { mkdirSync } from "node:fs";
@@ -124,7 +124,7 @@ export async function mergeBatch(opts: {
       if (step.flaky) {
         ctx.emit({
           type: "warning",
-          message: `post-merge gates failed once and passed on the rerun (flaky) for ${opts.batch.map((e) => e.itemId).join(", ")}`,
+          message: `post-merge gates failed once and passed when rerun (flaky) in the batch of ${opts.batch.map((e) => e.itemId).join(", ")}`,
         });
       }
       return;

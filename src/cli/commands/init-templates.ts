@@ -15,7 +15,7 @@ conflicts: avoid              # items whose touches overlap do not run at once
 
 merge:
   batch: 4                    # finished branches gated together; a failing batch is bisected
-  retry_flaky: true           # rerun failing post-merge gates once before bisecting
+  retry_flaky: true           # send nothing back on one failed gate run: a lone suspect is gated again
   probe_interval: 30s         # test-merge running lanes to warn of conflicts early
   fix_forward: 2              # fresh attempts after a merge conflict (not counted as retries)
   medium_max_files: 2         # more conflicting files than this is a heavy conflict
