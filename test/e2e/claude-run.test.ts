@@ -459,7 +459,7 @@ items:
         plan: `version: 1
 name: e2e-hang
 retries: 0
-timeout: 5s
+timeout: 15s
 items:
   - id: stuck
     title: Waits forever
@@ -472,12 +472,13 @@ items:
       assertEnded(r, "failed", 1);
       const a = onlyAttempt(r, "stuck");
       assert.equal(a.outcome, "timeout");
-      assert.match(a.reason ?? "", /did not finish within 5s/);
+      assert.match(a.reason ?? "", /did not finish within 15s/);
       assert.equal(item(r, "stuck").status, "failed");
       assert.ok(
-        (a.duration_seconds ?? 0) >= 5 && (a.duration_seconds ?? 99) < 20,
+        (a.duration_seconds ?? 0) >= 15 && (a.duration_seconds ?? 99) < 30,
         `took ${String(a.duration_seconds)} s`,
       );
+      // 15 s: the CLI starts in 2–3 s here, but CI shares two cores with the whole suite.
       assert.equal(r.server.requests.filter((q) => q.reply === "hang").length, 1, "the model was asked once");
       const pid = r.attempts.find((x) => x.itemId === "stuck")?.pid;
       assert.ok(pid !== undefined && pid > 1, "the agent's pid was recorded");
