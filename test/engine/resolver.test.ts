@@ -456,6 +456,7 @@ name: moved
 agent: shell
 conflicts: allow
 max_parallel: 3
+timeout: 2m
 merge:
   resolver: fixer
 agents:
