@@ -69,10 +69,48 @@ export type RunEvent =
       readonly attempt: number;
       readonly files: readonly string[];
     }
+  | {
+      readonly type: "resolver-started";
+      readonly itemId: string;
+      /** The attempt whose merge conflict is being resolved. */
+      readonly attempt: number;
+      readonly agent: string;
+      readonly lane: string;
+      readonly branch: string;
+      /** The files with conflict markers. */
+      readonly files: readonly string[];
+      readonly promptFile: string;
+      readonly stdoutFile: string;
+    }
+  | {
+      readonly type: "resolver-ended";
+      readonly itemId: string;
+      readonly attempt: number;
+      /** `resolved`: committed, no markers left; its merge goes through the merge queue next. */
+      readonly outcome: ResolverOutcome;
+      readonly reason?: string;
+      /** The resolver's last commit (kept by its branch and a ref under refs/flotilla/resolutions/). */
+      readonly head?: string;
+      readonly exitCode?: number | null;
+      readonly costUsd?: number;
+      readonly tokensIn?: number;
+      readonly tokensOut?: number;
+      readonly durationMs: number;
+    }
+  | {
+      /** A resolved merge did not make it: the post-merge gates failed, or it conflicted again. */
+      readonly type: "resolution-rejected";
+      readonly itemId: string;
+      readonly attempt: number;
+      readonly reason: string;
+    }
   | { readonly type: "landed"; readonly base: string; readonly commit: string }
   | { readonly type: "land-skipped"; readonly reason: string }
   | { readonly type: "warning"; readonly message: string; readonly itemId?: string }
   | { readonly type: "run-ended"; readonly status: RunStatus; readonly exitCode: number };
+
+/** How a resolver's session ended (the merge queue decides the rest). */
+export type ResolverOutcome = "resolved" | "failed" | "cancelled";
 
 /** A conflict predicted between a running lane and another lane or the integration branch. */
 // A type, not an interface, so events stay assignable to the JSON the state store keeps.

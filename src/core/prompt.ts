@@ -111,8 +111,8 @@ export function buildPrompt(input: PromptInput): string {
   return `${out.join("\n").trimEnd()}\n`;
 }
 
-// A code fence longer than any run of backticks in the text, so agent output cannot close it early.
-function fenceFor(text: string): string {
+/** A code fence longer than any run of backticks in the text, so agent output cannot close it early. */
+export function fenceFor(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   return "`".repeat(Math.max(3, longest + 1));
 }

@@ -66,6 +66,53 @@ export interface ReportAttempt {
 export interface ReportConflict {
   readonly class: ConflictClass | null;
   readonly files: readonly string[];
+  // Extras.
+  /**
+   * How the item's work got onto the integration branch: merged cleanly, trivial conflicts resolved
+   * by flotilla, a medium conflict resolved by a resolver agent, or a fresh attempt after a conflict
+   * (fix-forward); null while it is not merged.
+   */
+  readonly resolution: ConflictResolution | null;
+  /** Every resolver session of the item, in the order they started. */
+  readonly resolvers: readonly ReportResolver[];
+}
+
+/** The path an item's work took onto the integration branch. */
+export type ConflictResolution = "clean" | "trivial" | "resolver" | "fix-forward";
+
+/**
+ * Where a resolver session ended: `resolved` (committed, no markers; its merge waits for the gates),
+ * `merged`, `rejected` (its merge failed the post-merge gates or conflicted again), `failed` (no
+ * commit, markers left, an agent error), `cancelled`.
+ */
+export type ResolverReportOutcome = "resolved" | "merged" | "rejected" | "failed" | "cancelled";
+
+/** One resolver agent session on an item's medium conflict. */
+export interface ReportResolver {
+  /** The attempt whose merge conflicted. */
+  readonly attempt: number;
+  readonly agent: string;
+  /** The files it was given with conflict markers. */
+  readonly files: readonly string[];
+  /** null while it runs. */
+  readonly outcome: ResolverReportOutcome | null;
+  readonly reason: string | null;
+  readonly lane: string;
+  readonly branch: string;
+  /** The prompt it was given and its output, for a look afterwards. */
+  readonly prompt_file: string | null;
+  readonly stdout_file: string | null;
+  /** The resolver's last commit (kept by its branch and refs/flotilla/resolutions/). */
+  readonly head_commit: string | null;
+  /** The item's merge commit, when its resolution merged. */
+  readonly merged_commit: string | null;
+  readonly started_at: string;
+  readonly ended_at: string | null;
+  readonly duration_seconds: number | null;
+  readonly exit_code: number | null;
+  readonly cost_usd: number | null;
+  readonly tokens_in: number | null;
+  readonly tokens_out: number | null;
 }
 
 /** One commit of an item's work. */
@@ -165,6 +212,8 @@ export interface StatusItem {
   readonly cost_usd: number | null;
   readonly merged_commit: string | null;
   readonly last_reason: string | null;
+  /** The resolver working on the item's merge conflict now (the item is `queued` meanwhile). */
+  readonly resolving: { readonly agent: string; readonly started_at: string } | null;
 }
 
 /** What `flotilla status` shows (and prints with `--json`). */

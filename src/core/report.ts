@@ -1,6 +1,8 @@
 // The report model: the run's records turned into the `report --json` object and the `status`
 // view. Pure: the records and the clock come in, a plain object goes out; reporters print it.
+import { resolverSessions } from "./resolver-sessions.js";
 import type {
+  ConflictResolution,
   Report,
   ReportAttempt,
   ReportGateRun,
@@ -20,6 +22,7 @@ import type {
   RunRecord,
   StateStore,
 } from "./state-types.js";
+import { unreachable } from "../util/result.js";
 
 /** Every item state in the order of DESIGN.md "Item states", so counts print in a stable order. */
 export const ITEM_STATUSES: readonly ItemStatus[] = [
@@ -47,6 +50,8 @@ export interface ReportInput {
   readonly items: readonly ItemRecord[];
   readonly attempts: readonly AttemptRecord[];
   readonly gateRuns: readonly GateRunRecord[];
+  /** The run's events (resolver sessions are read from them); default none. */
+  readonly events?: readonly EventRecord[];
   /** The clock for running attempts and runs; default the current time. */
   readonly now?: Date;
 }
@@ -57,14 +62,21 @@ export function buildReport(input: ReportInput): Report {
   const { run } = input;
   const titles = planTitles(run.planJson);
   const byItem = attemptsByItem(input.attempts);
+  const resolvers = resolverSessions(input.events ?? []);
   const items: ReportItem[] = input.items.map((item) => {
     const attempts = (byItem.get(item.id) ?? []).map((a) => reportAttempt(a));
+    const sessions = resolvers.get(item.id) ?? [];
     return {
       id: item.id,
       status: item.status,
       attempts,
       merged_commit: item.mergedCommit ?? null,
-      conflict: { class: item.conflictClass ?? null, files: [...item.conflictFiles] },
+      conflict: {
+        class: item.conflictClass ?? null,
+        files: [...item.conflictFiles],
+        resolution: resolutionOf(item, sessions),
+        resolvers: sessions,
+      },
       files_changed: [...item.filesChanged],
       commits: item.commits.map((c) => ({ sha: c.sha, subject: c.subject })),
       title: titles.get(item.id) ?? null,
@@ -73,31 +85,33 @@ export function buildReport(input: ReportInput): Report {
       fix_forwards_used: item.fixForwardsUsed,
       notes: item.notes ?? null,
       cost_usd: sumOrNull(
-        attempts.map((a) => a.cost_usd),
+        [...attempts, ...sessions].map((a) => a.cost_usd),
         6,
       ),
     };
   });
   const gates = input.gateRuns.map(reportGate);
   const allAttempts = items.flatMap((i) => i.attempts);
+  // Resolvers are agent sessions too: their cost, tokens and time count with the attempts'.
+  const sessions = [...allAttempts, ...items.flatMap((i) => i.conflict.resolvers)];
   const totals: ReportTotals = {
     cost_usd: sumOrNull(
-      allAttempts.map((a) => a.cost_usd),
+      sessions.map((a) => a.cost_usd),
       6,
     ),
     agent_seconds: round(
-      input.attempts.reduce((s, a) => s + secondsBetween(a.startedAt, a.endedAt ?? now.toISOString()), 0),
+      sessions.reduce((s, a) => s + secondsBetween(a.started_at, a.ended_at ?? now.toISOString()), 0),
       3,
     ),
     wall_seconds: secondsBetween(run.startedAt, run.endedAt ?? now.toISOString()),
     gate_runs: gates.length,
     merges: items.filter((i) => i.merged_commit !== null).length,
     tokens_in: sumOrNull(
-      allAttempts.map((a) => a.tokens_in),
+      sessions.map((a) => a.tokens_in),
       0,
     ),
     tokens_out: sumOrNull(
-      allAttempts.map((a) => a.tokens_out),
+      sessions.map((a) => a.tokens_out),
       0,
     ),
     attempts: allAttempts.length,
@@ -116,6 +130,27 @@ export function buildReport(input: ReportInput): Report {
   };
 }
 
+// How the item's work reached the integration branch (null while it has not).
+function resolutionOf(
+  item: ItemRecord,
+  resolvers: readonly { readonly outcome: string | null }[],
+): ConflictResolution | null {
+  if (item.mergedCommit === undefined) return null;
+  if (resolvers.some((r) => r.outcome === "merged")) return "resolver";
+  if (item.fixForwardsUsed > 0) return "fix-forward";
+  switch (item.conflictClass) {
+    case "clean":
+    case "trivial":
+      return item.conflictClass;
+    case "medium":
+    case "heavy":
+    case undefined:
+      return null;
+    default:
+      return unreachable(item.conflictClass, "conflict class");
+  }
+}
+
 /** What buildStatusView reads. */
 export interface StatusInput {
   readonly run: RunRecord;
@@ -124,7 +159,7 @@ export interface StatusInput {
   readonly now?: Date;
   /** Whether the run's orchestrator process lives (the caller can look; the core cannot). */
   readonly ownerAlive?: boolean;
-  /** The run's events, newest last; the latest `conflicts-predicted` one is shown. */
+  /** The run's events, newest last: the latest `conflicts-predicted` one and running resolvers are shown. */
   readonly events?: readonly EventRecord[];
 }
 
@@ -134,9 +169,12 @@ export function buildStatusView(input: StatusInput): StatusView {
   const nowIso = now.toISOString();
   const titles = planTitles(input.run.planJson);
   const byItem = attemptsByItem(input.attempts);
+  const running = input.run.status === "running";
+  const resolvers = resolverSessions(running ? (input.events ?? []) : []);
   const items: StatusItem[] = input.items.map((item) => {
     const attempts = byItem.get(item.id) ?? [];
     const current = attempts[attempts.length - 1];
+    const resolver = resolvers.get(item.id)?.findLast((r) => r.outcome === null);
     return {
       id: item.id,
       title: titles.get(item.id) ?? null,
@@ -155,6 +193,10 @@ export function buildStatusView(input: StatusInput): StatusView {
       ),
       merged_commit: item.mergedCommit ?? null,
       last_reason: item.lastReason ?? null,
+      resolving:
+        resolver === undefined || item.status !== "queued"
+          ? null
+          : { agent: resolver.agent, started_at: resolver.started_at },
     };
   });
   return {
@@ -177,7 +219,7 @@ export function buildStatusView(input: StatusInput): StatusView {
       input.attempts.map((a) => a.tokensOut ?? null),
       0,
     ),
-    predicted_conflicts: input.run.status === "running" ? latestPrediction(input.events ?? []) : [],
+    predicted_conflicts: running ? latestPrediction(input.events ?? []) : [],
     generated_at: nowIso,
   };
 }
@@ -372,5 +414,6 @@ export function reportFromStore(store: StateStore, run: RunRecord): Report {
     items: store.listItems(run.id),
     attempts: store.listAttempts(run.id),
     gateRuns: store.listGateRuns(run.id),
+    events: store.listEvents(run.id),
   });
 }

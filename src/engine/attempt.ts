@@ -1,20 +1,19 @@
 // One attempt of one item: a fresh lane, the agent in its own process group, facts from git, then
 // the pre-merge gates and acceptance checks. Every ending is a value; no commit is ever dropped.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as git from "../adapters/git/index.js";
-import { runProcess } from "../adapters/process/run-process.js";
 import { agentEnv } from "../adapters/agents/agent-env.js";
-import { agentInvocation, readAgentOutcome } from "../adapters/agents/index.js";
 import { defaultAllowedTools } from "../adapters/agents/claude.js";
 import { buildPrompt, type FeedbackEntry, type RelayEntry } from "../core/prompt.js";
 import type { AttemptOutcome, CommitSummary } from "../core/state-types.js";
 import type { Item } from "../plan/types.js";
 import type { EngineContext } from "./context.js";
+import { runAgentSession, sessionFailure } from "./agent-session.js";
 import type { CheckoutChange, WatchedAttempt } from "./checkout-watch.js";
 import { readLaneFacts } from "./git-facts.js";
-import { lastLines, runGates } from "./gates.js";
-import { setupLane } from "./lane-setup.js";
+import { runGates } from "./gates.js";
+import { openLane, provisionLane } from "./lane.js";
 import { names } from "./paths.js";
 
 /** What an attempt is started with. */
@@ -96,25 +95,8 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     return result;
   };
 
-  // Registration one at a time (fast, --no-checkout); the files are checked out in parallel.
-  const added = await ctx.worktreeMutex(() =>
-    git.worktreeAdd({ cwd: ctx.repoDir, path: laneDir, branch, startPoint: a.startCommit, checkout: false }),
-  );
-  if (!added.ok) {
-    return finish({
-      kind: "failure",
-      outcome: "failed",
-      reason: `could not create the lane: ${added.error.message}`,
-    });
-  }
-  const populated = await git.git({ cwd: laneDir, args: ["reset", "--hard", "--quiet"] });
-  if (!populated.ok) {
-    return finish({
-      kind: "failure",
-      outcome: "failed",
-      reason: `could not check out the lane: ${populated.error.message}`,
-    });
-  }
+  const opened = await openLane({ ctx, laneDir, branch, startCommit: a.startCommit });
+  if (!opened.ok) return finish({ kind: "failure", outcome: "failed", reason: opened.error });
   ctx.emit({
     type: "attempt-started",
     itemId: item.id,
@@ -155,53 +137,33 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     role: "agent",
   });
 
-  const setup = await setupLane({
-    repoDir: ctx.repoDir,
-    commonDir: ctx.commonDir,
-    laneDir,
-    link: ctx.plan.setup.link,
-    copy: ctx.plan.setup.copy,
-    run: ctx.plan.setup.run,
-    env,
-    logDir,
-    timeoutMs: ctx.plan.timeoutSeconds * 1000,
-    signal: ctx.hardStop,
-  });
+  const setup = await provisionLane({ ctx, laneDir, env, logDir });
   if (!setup.ok) return finish({ kind: "failure", outcome: "failed", reason: setup.error.message });
 
   const checks = item.acceptance.flatMap((c) => (c.check === undefined ? [] : [c.check]));
-  const invoked = agentInvocation({
+  const ran = await runAgentSession({
+    ctx,
     profile,
     item,
     prompt,
     promptFile,
-    worktree: laneDir,
-    allowedTools: profile.allowedTools ?? defaultAllowedTools({ gates: ctx.plan.gates.preMerge, checks }),
+    laneDir,
+    env,
+    logDir,
+    allowedTools: defaultAllowedTools({ gates: ctx.plan.gates.preMerge, checks }),
+    watch: { itemId: item.id, attempt: n },
+    onStart: (files) => ctx.store.updateAttempt(ctx.runId, item.id, n, files),
+    onSpawn: (pid) => ctx.store.updateAttempt(ctx.runId, item.id, n, { pid }),
   });
-  if (!invoked.ok) {
+  if (!ran.ok) {
     return finish({
       kind: "failure",
       outcome: "failed",
-      reason: `the agent could not be started: ${invoked.error.reason}`,
+      reason: `the agent could not be started: ${ran.error.reason}`,
     });
   }
-  const invocation = invoked.value;
-  await ctx.checkoutWatch.begin({ itemId: item.id, attempt: n });
-  const stdoutFile = join(logDir, "agent.out");
-  const stderrFile = join(logDir, "agent.err");
-  ctx.store.updateAttempt(ctx.runId, item.id, n, { stdoutFile, stderrFile });
-  const proc = await runProcess({
-    argv: invocation.argv,
-    cwd: laneDir,
-    env,
-    stdoutFile,
-    stderrFile,
-    capBytes: ctx.options.logCapBytes,
-    timeoutMs: ctx.plan.timeoutSeconds * 1000,
-    killGraceMs: ctx.options.killGraceMs,
-    signal: ctx.hardStop,
-    onSpawn: (pid) => ctx.store.updateAttempt(ctx.runId, item.id, n, { pid }),
-  });
+  const session = ran.value;
+  const { proc, said, changes } = session;
   ctx.emit({
     type: "agent-exited",
     itemId: item.id,
@@ -211,10 +173,6 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     timedOut: proc.timedOut,
     durationMs: proc.durationMs,
   });
-  const changes = await ctx.checkoutWatch.end({ itemId: item.id, attempt: n });
-
-  const stdout = proc.truncated.stdout ? proc.stdoutTail : safeRead(stdoutFile);
-  const said = readAgentOutcome({ output: invocation.output, stdout });
   spent.costUsd = said.costUsd;
   ctx.store.updateAttempt(ctx.runId, item.id, n, {
     exitCode: proc.exitCode ?? undefined,
@@ -245,53 +203,8 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
   for (const v of violations) ctx.emit({ type: "warning", itemId: item.id, message: v });
   const end = (r: AttemptResult) =>
     finish(r, { ...(facts.head === undefined ? {} : { head: facts.head }), violations });
-  const logTail = lastLines(`${proc.stdoutTail}\n${proc.stderrTail}`, 30);
-
-  if (ctx.hardStop.aborted || proc.cancelled)
-    return end({ kind: "failure", outcome: "cancelled", reason: "the run was stopped" });
-  if (proc.timedOut) {
-    return end({
-      kind: "failure",
-      outcome: "timeout",
-      reason: `the agent did not finish within ${ctx.plan.timeoutSeconds}s and was stopped`,
-      details: logTail,
-    });
-  }
-  if (proc.spawnError !== undefined) {
-    return end({
-      kind: "failure",
-      outcome: "failed",
-      reason: `the agent could not start: ${proc.spawnError.message}`,
-    });
-  }
-  if (proc.exitCode !== 0) {
-    const how = proc.exitCode === null ? `signal ${proc.signal ?? "?"}` : `code ${proc.exitCode}`;
-    // An agent that said what went wrong (claude's `is_error` result) is quoted; others are not.
-    const quoted = said.isError && said.parseError === undefined && said.lastMessage.trim() !== "";
-    return end({
-      kind: "failure",
-      outcome: "failed",
-      reason: quoted
-        ? `the agent exited with ${how} and reported an error: ${said.lastMessage.trim().slice(0, 500)}`
-        : `the agent exited with ${how}`,
-      details: logTail,
-    });
-  }
-  if (said.isError) {
-    return end({
-      kind: "failure",
-      outcome: "failed",
-      reason: `the agent reported an error: ${said.lastMessage.slice(0, 500)}`,
-      details: logTail,
-    });
-  }
-  if (said.report.status === "BLOCKED") {
-    return end({
-      kind: "failure",
-      outcome: "blocked",
-      reason: `the agent said it is blocked${said.report.notes === undefined ? "" : `: ${said.report.notes}`}`,
-    });
-  }
+  const stopped = sessionFailure({ session, ctx, who: "the agent" });
+  if (stopped !== undefined) return end({ kind: "failure", ...stopped });
   if (facts.commits.length === 0) {
     return end({
       kind: "failure",
@@ -346,16 +259,8 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
   });
 }
 
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-// The violation text: certain when this agent was the only one running, a suspicion otherwise.
-function checkoutViolation(change: CheckoutChange, me: WatchedAttempt): string {
+/** The violation text: certain when this agent was the only one running, a suspicion otherwise. */
+export function checkoutViolation(change: CheckoutChange, me: WatchedAttempt): string {
   const others = change.suspects.filter((s) => s.itemId !== me.itemId || s.attempt !== me.attempt);
   const who =
     others.length === 0

@@ -4,6 +4,8 @@
 // chain is bisected (src/core/merge-batch.ts; no entry goes back on one failed run: flaky gates) so
 // that exactly the culprits go back. Each merge is classified first (src/engine/conflicts): clean and trivial ones
 // (whitespace-only, both-added) merge; medium and heavy ones leave the batch for the run to handle.
+// An entry a resolver resolved comes back as its merge commit and is gated like any other: on the
+// head it was resolved against it is used as it is; on a head that moved since, it is merged again.
 // The integration ref only moves by compare-and-swap to a chain top whose gates passed.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +22,20 @@ export interface QueueEntry {
   readonly title: string;
   readonly attempt: number;
   readonly head: string;
+  /** A resolver's merge of `head` into the integration branch (medium conflicts). */
+  readonly resolution?: EntryResolution;
+}
+
+/** A resolved medium conflict, ready to merge. */
+export interface EntryResolution {
+  /** The merge commit: the resolution's tree, parents [against, the item's head]. */
+  readonly commit: string;
+  /** The integration head the conflict was resolved against. */
+  readonly against: string;
+  /** The files that conflicted. */
+  readonly files: readonly string[];
+  /** The resolver's own commit (kept by a ref under refs/flotilla/resolutions/). */
+  readonly resolverHead: string;
 }
 
 /** How one entry left the queue. */
@@ -27,8 +43,9 @@ export type MergeOutcome =
   | {
       readonly kind: "merged";
       readonly commit: string;
-      readonly conflictClass: "clean" | "trivial";
-      /** Files whose conflicts were resolved trivially. */
+      /** medium: a resolver resolved the conflict. */
+      readonly conflictClass: "clean" | "trivial" | "medium";
+      /** Files whose conflicts were resolved (trivially, or by the resolver). */
       readonly files: readonly string[];
     }
   | {
@@ -90,7 +107,7 @@ type Link =
   | {
       readonly kind: "merged";
       readonly commit: string;
-      readonly conflictClass: "clean" | "trivial";
+      readonly conflictClass: "clean" | "trivial" | "medium";
       readonly files: readonly string[];
     }
   | Extract<MergeOutcome, { kind: "conflict" }>;
@@ -197,12 +214,17 @@ export async function mergeBatch(opts: {
 }
 
 // Merges one entry onto `top` in the object store, resolving trivial conflicts; medium and heavy
-// conflicts come back as such.
+// conflicts come back as such. A resolved entry is its resolver's merge when `top` is the head it was
+// resolved against, and that merge merged again onto `top` otherwise (its base is that head).
 async function stack(ctx: EngineContext, top: string, entry: QueueEntry): Promise<Link> {
+  const resolved = entry.resolution;
+  if (resolved?.against === top)
+    return { kind: "merged", commit: resolved.commit, conflictClass: "medium", files: resolved.files };
   const classified = await classifyMerge({
     cwd: ctx.repoDir,
     ours: top,
-    theirs: entry.head,
+    theirs: resolved?.commit ?? entry.head,
+    ...(resolved === undefined ? {} : { base: resolved.against }),
     thresholds: { mediumMaxFiles: ctx.plan.merge.mediumMaxFiles, rewriteRatio: ctx.plan.merge.rewriteRatio },
   });
   if (!classified.ok) throw new Error(`could not merge ${entry.itemId}: ${classified.error.message}`);
@@ -210,16 +232,22 @@ async function stack(ctx: EngineContext, top: string, entry: QueueEntry): Promis
   switch (m.class) {
     case "clean":
     case "trivial": {
-      const resolved =
+      const trivial =
         m.class === "trivial"
           ? `\nConflicts resolved as trivial (ours, then theirs):\n${m.resolutions.map((r) => `  ${r.file}: ${r.kind}`).join("\n")}\n`
           : "";
+      const again =
+        resolved === undefined
+          ? ""
+          : `\nConflicts in ${resolved.files.join(", ")} resolved by a resolver (${resolved.resolverHead}), merged again onto the moved integration branch.\n`;
       const commit = await git.commitTree({
         cwd: ctx.repoDir,
         tree: m.tree,
         parents: [top, entry.head],
-        message: `flotilla: merge ${entry.itemId} (attempt ${entry.attempt})\n\n${entry.title}\n${resolved}\nRun: ${ctx.runId}\n`,
+        message: `flotilla: merge ${entry.itemId} (attempt ${entry.attempt})\n\n${entry.title}\n${again}${trivial}\nRun: ${ctx.runId}\n`,
       });
+      if (resolved !== undefined)
+        return { kind: "merged", commit, conflictClass: "medium", files: resolved.files };
       return { kind: "merged", commit, conflictClass: m.class, files: m.class === "trivial" ? m.files : [] };
     }
     case "medium":

@@ -17,6 +17,10 @@ export interface FlotillaPaths {
   runDir(runId: string): string;
   attemptDir(runId: string, itemId: string, attempt: number): string;
   laneDir(runId: string, itemId: string, attempt: number): string;
+  /** The lane of the resolver of an attempt's merge conflict. */
+  resolverLaneDir(runId: string, itemId: string, attempt: number): string;
+  /** The resolver's prompt and logs, beside its attempt's. */
+  resolverDir(runId: string, itemId: string, attempt: number): string;
   gateWorktree(runId: string): string;
 }
 
@@ -36,6 +40,9 @@ export function flotillaPaths(commonDir: string, env: NodeJS.ProcessEnv = proces
     runDir: (runId) => join(root, "runs", runId),
     attemptDir: (runId, itemId, attempt) => join(root, "runs", runId, "items", itemId, String(attempt)),
     laneDir: (runId, itemId, attempt) => join(lanesRoot, runId, `${itemId}.${attempt}`),
+    resolverLaneDir: (runId, itemId, attempt) => join(lanesRoot, runId, `${itemId}.${attempt}.resolver`),
+    resolverDir: (runId, itemId, attempt) =>
+      join(root, "runs", runId, "items", itemId, String(attempt), "resolver"),
     gateWorktree: (runId) => join(lanesRoot, runId, "_gate"),
   };
 }
@@ -65,4 +72,9 @@ export const names = {
     `flotilla-lane/${runId}/${itemId}/${attempt}`,
   attemptRef: (runId: string, itemId: string, attempt: number) =>
     `refs/flotilla/attempts/${runId}/${itemId}/${attempt}`,
+  /** A separate prefix: `flotilla-lane/<run>/<item>/<n>` exists, so `<n>/…` below it cannot. */
+  resolverBranch: (runId: string, itemId: string, attempt: number) =>
+    `flotilla-resolve/${runId}/${itemId}/${attempt}`,
+  resolverRef: (runId: string, itemId: string, attempt: number) =>
+    `refs/flotilla/resolutions/${runId}/${itemId}/${attempt}`,
 };

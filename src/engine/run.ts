@@ -16,6 +16,7 @@ import type { Item, Plan } from "../plan/types.js";
 import { createMutex } from "../util/mutex.js";
 import { err, ok, type Result } from "../util/result.js";
 import { runAttempt, type AttemptResult } from "./attempt.js";
+import { boundedDiff } from "./bounded-diff.js";
 import { defaultEngineOptions, type EngineContext, type EngineOptions } from "./context.js";
 import { createCheckoutWatch } from "./checkout-watch.js";
 import { landRun } from "./land.js";
@@ -23,6 +24,7 @@ import { createMergeQueue, type MergeOutcome, type QueueEntry } from "./merge-qu
 import { flotillaPaths, names } from "./paths.js";
 import { preflight, type PreflightProblem } from "./preflight.js";
 import { predictedConflictItems, probeLanes, type ProbeLane } from "./probe.js";
+import { resolverProfile, runResolver } from "./resolver.js";
 import { acquireRunLock } from "./run-lock.js";
 
 /** Everything a run needs from its caller. */
@@ -240,6 +242,12 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   let budgetHit = false;
   const freeSlots: number[] = [];
   let nextSlot = 0;
+  // Each agent session (attempt or resolver) holds a slot: its port range.
+  const takeSlot = () => freeSlots.shift() ?? nextSlot++;
+  const releaseSlot = (slot: number) => {
+    freeSlots.push(slot);
+    freeSlots.sort((x, y) => x - y);
+  };
 
   const setItem = (
     t: Tracked,
@@ -336,22 +344,35 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
           break;
         case "conflict": {
           const reason = `${outcome.conflictClass} merge conflict with the integration branch in: ${outcome.files.join(", ")}`;
-          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
           ctx.emit({
             type: "merge-conflict",
             itemId: entry.itemId,
             attempt: entry.attempt,
             files: outcome.files,
           });
+          if (entry.resolution !== undefined) {
+            const again = `${reason} (the integration branch moved after a resolver resolved the earlier conflict)`;
+            resolutionFailed(t, entry, again, outcome.description);
+            break;
+          }
           t.conflict = { conflictClass: outcome.conflictClass, files: outcome.files };
           store.updateItem(ctx.runId, entry.itemId, {
             conflictClass: outcome.conflictClass,
             conflictFiles: [...outcome.files],
           });
-          fixForward(t, entry, reason, outcome.description);
+          const resolving = startResolver(t, entry, outcome);
+          if (resolving.started) break;
+          const why = resolving.note === undefined ? reason : `${reason}; ${resolving.note}`;
+          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason: why });
+          fixForward(t, entry, why, outcome.description);
           break;
         }
         case "gate-failed":
+          if (entry.resolution !== undefined) {
+            const reason = `the resolved merge of the conflict in ${entry.resolution.files.join(", ")} failed: ${outcome.failure.summary}`;
+            resolutionFailed(t, entry, reason, outcome.failure.outputTail);
+            break;
+          }
           store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, {
             outcome: "rejected",
             reason: outcome.failure.summary,
@@ -363,12 +384,59 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     },
   });
 
+  // A medium conflict goes to a resolver first (it uses up neither retries nor fix-forwards); its
+  // resolution comes back through the queue. When none starts, `note` may say why.
+  const startResolver = (
+    t: Tracked,
+    entry: QueueEntry,
+    c: Extract<MergeOutcome, { kind: "conflict" }>,
+  ): { started: boolean; note?: string } => {
+    if (c.conflictClass !== "medium" || c.tree === undefined || ctx.hardStop.aborted)
+      return { started: false };
+    if (budgetHit) return { started: false, note: "no resolver ran: the budget was reached" };
+    const profile = resolverProfile(plan, t.item);
+    if (!profile.ok) return { started: false, note: profile.error };
+    const slot = takeSlot();
+    agentsRunning += 1;
+    t.queued = true;
+    void runResolver({ ctx, item: t.item, profile: profile.value, entry, conflict: c, tree: c.tree, slot })
+      .then((r) => {
+        spentUsd += r.spent.costUsd;
+        spentTokens += r.spent.tokensIn + r.spent.tokensOut;
+        if (r.kind === "resolved") {
+          queue.enqueue({ ...entry, resolution: r.resolution });
+          return;
+        }
+        t.queued = false;
+        const reason = `medium merge conflict with the integration branch in: ${c.files.join(", ")}; the resolver (${profile.value.name}) failed: ${r.reason}`;
+        store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
+        fixForward(t, entry, reason, [c.description, r.details ?? ""].join("\n\n").trim());
+      })
+      .catch((e: unknown) => {
+        fatal ??= e;
+      })
+      .finally(() => {
+        agentsRunning -= 1;
+        releaseSlot(slot);
+        wake();
+      });
+    return { started: true };
+  };
+
+  // A resolver's merge that the queue could not take (gates failed, or it conflicts again): the item
+  // goes to fix-forward, as when the resolver itself fails.
+  const resolutionFailed = (t: Tracked, entry: QueueEntry, reason: string, details: string) => {
+    ctx.emit({ type: "resolution-rejected", itemId: entry.itemId, attempt: entry.attempt, reason });
+    store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
+    fixForward(t, entry, reason, details);
+  };
+
   const launch = (t: Tracked) => {
     t.sched = "running";
     t.queued = true;
     t.attempts += 1;
     agentsRunning += 1;
-    const slot = freeSlots.shift() ?? nextSlot++;
+    const slot = takeSlot();
     const n = t.attempts;
     setItem(t, "running");
     void (async () => {
@@ -416,8 +484,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         // A lane ended: what is predicted between the remaining lanes may have changed.
         if (agentsRunning > 0) runProbe();
         else predicted = new Set();
-        freeSlots.push(slot);
-        freeSlots.sort((x, y) => x - y);
+        releaseSlot(slot);
         wake();
       });
   };
@@ -623,19 +690,6 @@ async function withDiffs(ctx: EngineContext, feedback: readonly FeedbackEntry[])
       return { ...f, diff: await boundedDiff({ cwd: ctx.repoDir, ...f.diffRange }) };
     }),
   );
-}
-
-const DIFF_MAX_LINES = 400;
-
-async function boundedDiff(opts: { cwd: string; from: string; to: string }): Promise<string> {
-  const r = await git.git({
-    cwd: opts.cwd,
-    args: ["diff", "--stat", "--patch", "--no-color", "--no-ext-diff", opts.from, opts.to],
-  });
-  if (!r.ok) return `(the diff could not be read: ${r.error.message})`;
-  const lines = r.value.stdout.split("\n");
-  if (lines.length <= DIFF_MAX_LINES) return r.value.stdout;
-  return `${lines.slice(0, DIFF_MAX_LINES).join("\n")}\n… (${lines.length - DIFF_MAX_LINES} more lines; see git diff ${opts.from.slice(0, 10)} ${opts.to.slice(0, 10)})`;
 }
 
 // Items waiting for a fix-forward whose conflicted files overlap those of a fix-forward already

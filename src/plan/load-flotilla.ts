@@ -144,6 +144,16 @@ function crossChecks(src: PlanSource, data: Raw): Diagnostic[] {
   checkRef(["agent"]);
   checkRef(["review", "reviewer"]);
   checkRef(["merge", "resolver"]);
+  const resolver = valueAt(data, ["merge", "resolver"]);
+  if (typeof resolver === "string" && known.has(resolver) && adapterOf(resolver, agents) === "shell") {
+    const what = resolver === "shell" ? `"shell" is` : `${q(resolver)} uses`;
+    out.push(
+      diagnostic(
+        valueSpan(src, ["merge", "resolver"]),
+        `${what} the shell agent, which only runs an item's "run:" command and cannot resolve conflicts; name another agent profile`,
+      ),
+    );
+  }
 
   const planAgent = typeof data.agent === "string" ? data.agent : DEFAULT_AGENT;
   items.forEach((item, i) => {

@@ -61,7 +61,7 @@ test("the report has every key of the report --json contract, with nulls where v
 
   const [login, changelog, docs] = [r.items[0]!, r.items[1]!, r.items[2]!];
   assert.equal(changelog.merged_commit, null);
-  assert.deepEqual(changelog.conflict, { class: null, files: [] });
+  assert.deepEqual(changelog.conflict, { class: null, files: [], resolution: null, resolvers: [] });
   assert.deepEqual(docs.attempts, []);
   assert.equal(docs.cost_usd, null);
   const failed = changelog.attempts[0]!;
@@ -104,7 +104,7 @@ test("the report carries the run, items and attempts as recorded", () => {
   const login = r.items[0]!;
   assert.equal(login.title, "Add POST /login");
   assert.equal(login.merged_commit, "abcdef0123456789abcdef0123456789abcdef01");
-  assert.deepEqual(login.conflict, { class: "clean", files: [] });
+  assert.deepEqual(login.conflict, { class: "clean", files: [], resolution: "clean", resolvers: [] });
   assert.equal(login.files_changed.length, 3);
   assert.deepEqual(login.commits[0], { sha: "1".repeat(40), subject: "add login" });
   assert.equal(login.retries_used, 1);

@@ -1,6 +1,7 @@
 // The merge queue through the real engine: conflict classes (trivial resolved, medium and heavy
-// sent to fix-forward with feedback), batches with bisection, flaky gates, and the invariant that
-// the integration branch never points at a commit whose post-merge gates did not pass.
+// sent to fix-forward with feedback; medium ones with a resolver are in resolver.test.ts), batches
+// with bisection, flaky gates, and the invariant that the integration branch never points at a
+// commit whose post-merge gates did not pass.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
@@ -45,13 +46,18 @@ items:
         two.attempts.map((a) => a.outcome),
         ["conflict", "accepted"],
       );
-      assert.match(
+      assert.equal(
         two.attempts[0]!.reason!,
-        /^medium merge conflict with the integration branch in: config\.txt/,
+        'medium merge conflict with the integration branch in: config.txt; no resolver ran: the item\'s agent "shell" is the shell agent (set merge.resolver to an agent profile)',
       );
       assert.equal(two.retries_used, 0, "a conflict is not a retry");
       assert.equal(two.fix_forwards_used, 1);
-      assert.deepEqual(two.conflict, { class: "medium", files: ["config.txt"] });
+      assert.deepEqual(two.conflict, {
+        class: "medium",
+        files: ["config.txt"],
+        resolution: "fix-forward",
+        resolvers: [],
+      });
       const prompt = readFileSync(
         join(repoPaths(repo).attemptDir(report.run.id, "two", 2), "prompt.md"),
         "utf8",
@@ -135,7 +141,12 @@ items:
       assert.equal(report.run.status, "landed");
       const delta = itemOf(report, "delta");
       assert.equal(delta.attempts.length, 1, "no new attempt for a trivial conflict");
-      assert.deepEqual(delta.conflict, { class: "trivial", files: ["CHANGELOG.md", "list.txt"] });
+      assert.deepEqual(delta.conflict, {
+        class: "trivial",
+        files: ["CHANGELOG.md", "list.txt"],
+        resolution: "trivial",
+        resolvers: [],
+      });
       assert.equal(repo.git("show", "main:list.txt"), "alpha\nbeta\ngamma\ndelta");
       // The blank line both sides inserted after the heading is shared: it is kept once.
       assert.equal(repo.git("show", "main:CHANGELOG.md"), "# Changes\n\n- gamma\n- delta\n\n- first release");
@@ -179,7 +190,12 @@ items:
         ["conflict", "accepted"],
         JSON.stringify(second.attempts.map((a) => a.reason)),
       );
-      assert.deepEqual(second.conflict, { class: "heavy", files: ["a.txt", "b.txt", "c.txt"] });
+      assert.deepEqual(second.conflict, {
+        class: "heavy",
+        files: ["a.txt", "b.txt", "c.txt"],
+        resolution: "fix-forward",
+        resolvers: [],
+      });
       assert.match(second.attempts[0]!.reason!, /^heavy merge conflict/);
     } finally {
       repo.cleanup();

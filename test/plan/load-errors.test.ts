@@ -425,6 +425,29 @@ describe("flotilla plan diagnostics", () => {
       ].join("\n"),
     );
   });
+  test("a resolver that is the shell agent", () => {
+    const text = "version: 1\nname: demo\nmerge:\n  resolver: shell\nitems:\n  - id: a\n    title: A\n";
+    assert.equal(
+      printed(text),
+      [
+        `plan.yaml:4:13 error: "shell" is the shell agent, which only runs an item's "run:" command and cannot resolve conflicts; name another agent profile`,
+        "  4 |   resolver: shell",
+        "    |             ^~~~~",
+      ].join("\n"),
+    );
+  });
+  test("a resolver profile that uses the shell agent", () => {
+    const text =
+      "version: 1\nname: demo\nagents:\n  scripted:\n    use: shell\nmerge:\n  resolver: scripted\nitems:\n  - id: a\n    title: A\n";
+    assert.equal(
+      printed(text),
+      [
+        `plan.yaml:7:13 error: "scripted" uses the shell agent, which only runs an item's "run:" command and cannot resolve conflicts; name another agent profile`,
+        "  7 |   resolver: scripted",
+        "    |             ^~~~~~~~",
+      ].join("\n"),
+    );
+  });
   test("version 2", () => {
     const text = "version: 2\nname: demo\nitems:\n  - id: a\n    title: A\n";
     assert.equal(

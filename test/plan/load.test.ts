@@ -145,6 +145,25 @@ describe("loadPlan (flotilla format)", () => {
     );
   });
 
+  test("merge.resolver may name a profile of the plan; without it there is none (the item's own is used)", () => {
+    const text =
+      'version: 1\nname: x\nagent: shell\nmerge:\n  resolver: fixer\nagents:\n  fixer:\n    command: ["fix", "{prompt_file}"]\nitems:\n  - id: a\n    title: A\n    run: "true"\n';
+    const r = loadPlan({ file: "p.yaml", text });
+    assert.ok(r.ok, r.ok ? "" : JSON.stringify(r.error));
+    assert.equal(r.value.merge.resolver, "fixer");
+    assert.deepEqual(r.value.agents.fixer, {
+      name: "fixer",
+      command: ["fix", "{prompt_file}"],
+      output: "text",
+    });
+    const plain = loadPlan({
+      file: "p.yaml",
+      text: "version: 1\nname: x\nitems:\n  - id: a\n    title: A\n",
+    });
+    assert.ok(plain.ok);
+    assert.equal(plain.value.merge.resolver, undefined);
+  });
+
   test("reports every problem of a bad plan at once", () => {
     const r = loadPlan({ file: "flotilla-bad.yaml", text: fixture("flotilla-bad.yaml") });
     assert.ok(!r.ok);

@@ -49,6 +49,36 @@ export function parseLsTree(text: string): TreeEntry[] {
 }
 
 /**
+ * The blobs at `paths` (from the top folder) in the tree of `rev`, by path; a path that is not there
+ * is left out (a folder's files are listed under their own paths). Paths are taken literally (no globs).
+ */
+export async function blobsAt(opts: {
+  cwd: string;
+  rev: string;
+  paths: readonly string[];
+}): Promise<Result<Map<string, string>, GitError>> {
+  if (opts.paths.length === 0) return ok(new Map());
+  const r = await git({
+    cwd: opts.cwd,
+    args: [
+      "--literal-pathspecs",
+      "ls-tree",
+      "-r",
+      "-z",
+      "--full-tree",
+      "--end-of-options",
+      opts.rev,
+      "--",
+      ...opts.paths,
+    ],
+  });
+  if (!r.ok) return err(r.error);
+  return ok(
+    new Map(parseLsTree(r.value.stdout).flatMap((e) => (e.type === "blob" ? [[e.name, e.oid]] : []))),
+  );
+}
+
+/**
  * Writes a tree object from these entries (`mktree -z --missing`: the entries come from trees that
  * exist, so gitlinks to commits this repository does not have are kept as they are) and returns its id.
  */

@@ -5,6 +5,7 @@ import { existsSync, realpathSync, rmdirSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import * as git from "../../adapters/git/index.js";
 import { MERGED_STATUSES } from "../../core/report.js";
+import { resolverSessions } from "../../core/resolver-sessions.js";
 import type { AttemptRecord, ItemRecord, RunRecord } from "../../core/state-types.js";
 import { flotillaPaths } from "../../engine/paths.js";
 import { ExitCode } from "../exit-codes.js";
@@ -15,8 +16,8 @@ import { unreachable } from "../../util/result.js";
 
 /** What cleanup decides for one folder, before looking at the disk. */
 export interface LaneDecision {
-  /** `attempt` for a lane, `gate` for the run's gate worktree. */
-  readonly kind: "attempt" | "gate";
+  /** `attempt` for a lane, `resolver` for a resolver's lane, `gate` for the run's gate worktree. */
+  readonly kind: "attempt" | "resolver" | "gate";
   readonly itemId?: string;
   readonly attempt?: number;
   readonly path: string;
@@ -27,12 +28,15 @@ export interface LaneDecision {
 /**
  * Decides, for each lane of a run, whether cleanup may remove it: lanes of merged or landed items,
  * and (once the run is not running) lanes of attempts a later attempt superseded; lanes of failed,
- * blocked or cancelled items only with `force`; nothing else of a running or interrupted run.
+ * blocked or cancelled items only with `force`; nothing else of a running or interrupted run. The
+ * lane of a resolver of attempt n goes with the lane of attempt n.
  */
 export function planCleanup(opts: {
   run: RunRecord;
   items: readonly ItemRecord[];
   attempts: readonly AttemptRecord[];
+  /** Resolver lanes: the attempt whose conflict each resolved, and its folder. */
+  resolvers?: readonly { readonly itemId: string; readonly attempt: number; readonly lane: string }[];
   force: boolean;
   gateWorktree?: string;
 }): LaneDecision[] {
@@ -40,10 +44,15 @@ export function planCleanup(opts: {
   const items = new Map(opts.items.map((i) => [i.id, i]));
   const newest = new Map<string, number>();
   for (const a of opts.attempts) newest.set(a.itemId, Math.max(newest.get(a.itemId) ?? 0, a.n));
-  const decisions: LaneDecision[] = opts.attempts.map((a) => {
+  const decide = (a: {
+    kind: "attempt" | "resolver";
+    itemId: string;
+    n: number;
+    laneDir: string;
+  }): LaneDecision => {
     const item = items.get(a.itemId);
     const status = item?.status;
-    const lane = { kind: "attempt" as const, itemId: a.itemId, attempt: a.n, path: a.laneDir };
+    const lane = { kind: a.kind, itemId: a.itemId, attempt: a.n, path: a.laneDir };
     const remove = (why: string): LaneDecision => ({ ...lane, action: "remove", why });
     const keep = (why: string): LaneDecision => ({ ...lane, action: "keep", why });
     if (status !== undefined && MERGED_STATUSES.has(status)) return remove(`${a.itemId} is ${status}`);
@@ -77,7 +86,13 @@ export function planCleanup(opts: {
       default:
         return unreachable(status, "item status");
     }
-  });
+  };
+  const decisions: LaneDecision[] = [
+    ...opts.attempts.map((a) => decide({ kind: "attempt", itemId: a.itemId, n: a.n, laneDir: a.laneDir })),
+    ...(opts.resolvers ?? []).map((r) =>
+      decide({ kind: "resolver", itemId: r.itemId, n: r.attempt, laneDir: r.lane }),
+    ),
+  ];
   if (opts.gateWorktree !== undefined) {
     const over = run.status !== "running" && run.status !== "interrupted";
     decisions.push({
@@ -130,6 +145,9 @@ export async function cleanupCommand(opts: {
           run,
           items: store.listItems(run.id),
           attempts: store.listAttempts(run.id),
+          resolvers: [...resolverSessions(store.listEvents(run.id))].flatMap(([itemId, sessions]) =>
+            sessions.map((r) => ({ itemId, attempt: r.attempt, lane: r.lane })),
+          ),
           force: opts.force,
           ...(existsSync(gate) ? { gateWorktree: gate } : {}),
         }),
@@ -220,7 +238,8 @@ async function apply(opts: {
 }
 
 function label(d: LaneDecision): string {
-  return d.kind === "gate" ? "gate worktree" : `${d.itemId ?? "?"} #${d.attempt ?? 0}`;
+  if (d.kind === "gate") return "gate worktree";
+  return `${d.itemId ?? "?"} #${d.attempt ?? 0}${d.kind === "resolver" ? " resolver" : ""}`;
 }
 
 // The same folder spelled the same way (git prints real paths; /tmp may be a symlink).

@@ -17,6 +17,7 @@ merge:
   batch: 4                    # finished branches gated together; a failing batch is bisected
   retry_flaky: true           # send nothing back on one failed gate run: a lone suspect is gated again
   probe_interval: 30s         # test-merge running lanes to warn of conflicts early
+  # resolver: claude           # agent profile that resolves medium conflicts (default: the item's)
   fix_forward: 2              # fresh attempts after a merge conflict (not counted as retries)
   medium_max_files: 2         # more conflicting files than this is a heavy conflict
   rewrite_ratio: 0.5          # a side that changed more of a file than this rewrote it (heavy)

@@ -52,6 +52,8 @@ interface ItemView {
   attemptStart?: number;
   attemptEnd?: number;
   cost?: number;
+  /** A resolver works on the item's merge conflict (the item is queued meanwhile). */
+  resolving?: { readonly agent: string; readonly start: number };
   /** When the item reached a state that is not active (for "recently finished"). */
   settledAt?: number;
 }
@@ -113,6 +115,19 @@ export function createLiveView(opts: LiveViewOptions): LiveView {
         }
         break;
       }
+      case "resolver-started":
+        item(e.itemId).resolving = { agent: e.agent, start: at };
+        break;
+      case "resolver-ended": {
+        const v = item(e.itemId);
+        delete v.resolving;
+        if (e.costUsd !== undefined) {
+          v.cost = (v.cost ?? 0) + e.costUsd;
+          totalCost = (totalCost ?? 0) + e.costUsd;
+        }
+        break;
+      }
+      case "resolution-rejected":
       case "agent-exited":
       case "conflicts-predicted":
       case "gate-ended":
@@ -141,6 +156,16 @@ export function createLiveView(opts: LiveViewOptions): LiveView {
     );
     const rows = shown.map(([id, v]) => {
       const end = v.attemptEnd ?? at;
+      if (v.resolving !== undefined && v.state === "queued") {
+        return [
+          id,
+          "resolving",
+          v.attempt === undefined ? "-" : `#${v.attempt}`,
+          v.resolving.agent,
+          formatDuration((at - v.resolving.start) / 1000),
+          formatUsd(v.cost ?? null),
+        ];
+      }
       return [
         id,
         v.state,
@@ -246,6 +271,15 @@ export function describe(e: RunEvent, runId?: string): string {
             .join("; ")}`;
     case "merge-conflict":
       return `${e.itemId} attempt ${e.attempt} conflicts with the integration branch in ${e.files.map(safe).join(", ")}`;
+    case "resolver-started":
+      return `${e.itemId} attempt ${e.attempt} resolving: ${safe(e.agent)} resolves the conflicts in ${e.files.map(safe).join(", ")} in ${safe(e.lane)}`;
+    case "resolver-ended": {
+      const cost = e.costUsd === undefined ? "" : `, ${formatUsd(e.costUsd)}`;
+      const reason = e.reason === undefined ? "" : `: ${safe(e.reason)}`;
+      return `${e.itemId} attempt ${e.attempt} resolver ${e.outcome} after ${formatDuration(e.durationMs / 1000)}${cost}${reason}`;
+    }
+    case "resolution-rejected":
+      return `${e.itemId} attempt ${e.attempt} resolved merge rejected: ${safe(e.reason)}`;
     case "landed":
       return `landed on ${e.base} at ${shortSha(e.commit)}`;
     case "land-skipped":
@@ -267,6 +301,9 @@ function isNotable(e: RunEvent): boolean {
     case "merged":
     case "conflicts-predicted":
     case "merge-conflict":
+    case "resolver-started":
+    case "resolver-ended":
+    case "resolution-rejected":
     case "landed":
     case "land-skipped":
     case "warning":

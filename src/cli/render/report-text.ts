@@ -103,7 +103,27 @@ function itemLines(items: readonly ReportItem[]): string[] {
     }
     if (item.attempts.length === 0 && item.last_reason !== null)
       out.push(`      ${oneLine(item.last_reason)}`);
+    out.push(...conflictLines(item));
   });
+  return out;
+}
+
+// The item's conflict, if it had one: its class and files, how it was resolved, and each resolver.
+function conflictLines(item: ReportItem): string[] {
+  const c = item.conflict;
+  if (c.class === null || c.class === "clean") return [];
+  const how =
+    c.resolution === null
+      ? ""
+      : c.resolution === "fix-forward"
+        ? "; redone from the integration branch (fix-forward)"
+        : `; resolved by ${c.resolution === "trivial" ? "flotilla (trivial)" : "a resolver"}`;
+  const out = [`      conflict: ${c.class} in ${clip(c.files.join(", "), 120)}${how}`];
+  for (const r of c.resolvers) {
+    const took = r.duration_seconds === null ? "" : ` after ${formatDuration(r.duration_seconds)}`;
+    const why = r.reason === null ? "" : `: ${clip(oneLine(r.reason), 120)}`;
+    out.push(`          resolver of #${r.attempt} (${r.agent}) ${r.outcome ?? "running"}${took}${why}`);
+  }
   return out;
 }
 

@@ -27,9 +27,9 @@ export function renderStatusText(v: StatusView): string {
         ["id", "status", "attempt", "agent", "time", "cost", "note"],
         ...v.items.map((i) => [
           i.id,
-          i.status,
+          i.resolving === null ? i.status : "resolving",
           i.attempt === null ? "-" : `#${i.attempt}`,
-          i.agent ?? "-",
+          i.resolving?.agent ?? i.agent ?? "-",
           i.attempt_seconds === null ? "-" : formatDuration(i.attempt_seconds),
           formatUsd(i.cost_usd),
           note(i),

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  blobsAt,
   diffNames,
   lsTree,
   mergeTreeStages,
@@ -29,6 +30,32 @@ describe("git objects", () => {
       assert.equal(r.value, content);
       const missing = await readBlob({ cwd: repo.dir, oid: "0".repeat(40) });
       assert.equal(!missing.ok && missing.error.reason, "git-failed");
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("blobsAt finds the blobs at literal paths of a commit and leaves out paths that are not there", async () => {
+    const repo = gitdir();
+    try {
+      repo.write("dir/b.txt", "b\n");
+      repo.write("weird.txt", "w\n");
+      repo.write("we*rd.txt", "star\n");
+      const head = repo.commit("files");
+      const r = await blobsAt({ cwd: repo.dir, rev: head, paths: ["dir/b.txt", "we*rd.txt", "missing.txt"] });
+      assert.ok(r.ok);
+      assert.deepEqual(
+        [...r.value],
+        [
+          ["dir/b.txt", repo.git("rev-parse", `${head}:dir/b.txt`)],
+          ["we*rd.txt", repo.git("rev-parse", `${head}:we*rd.txt`)],
+        ],
+      );
+      const none = await blobsAt({ cwd: repo.dir, rev: head, paths: [] });
+      assert.ok(none.ok);
+      assert.equal(none.value.size, 0);
+      const bad = await blobsAt({ cwd: repo.dir, rev: "0".repeat(40), paths: ["dir/b.txt"] });
+      assert.equal(!bad.ok && bad.error.reason, "git-failed");
     } finally {
       repo.cleanup();
     }

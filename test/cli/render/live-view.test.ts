@@ -330,6 +330,19 @@ test("the view handles every event type (the union is switched exhaustively)", (
     },
     { type: "merged", itemId: "a", attempt: 1, commit: "c" },
     { type: "merge-conflict", itemId: "a", attempt: 1, files: [] },
+    {
+      type: "resolver-started",
+      itemId: "a",
+      attempt: 1,
+      agent: "x",
+      lane: "/l",
+      branch: "b",
+      files: ["f"],
+      promptFile: "/p",
+      stdoutFile: "/o",
+    },
+    { type: "resolver-ended", itemId: "a", attempt: 1, outcome: "failed", reason: "r", durationMs: 1 },
+    { type: "resolution-rejected", itemId: "a", attempt: 1, reason: "r" },
     { type: "landed", base: "main", commit: "c" },
     { type: "land-skipped", reason: "r" },
     { type: "warning", message: "m" },
@@ -347,4 +360,66 @@ test("the view handles every event type (the union is switched exhaustively)", (
     view.stop();
     assert.ok(n > 0);
   }
+});
+
+test("a resolver shows: one line per event without a TTY, and the item as resolving in the block", () => {
+  const out: string[] = [];
+  const clock = fakeClock();
+  const plain = createLiveView({ write: (t) => out.push(t), isTTY: false, now: clock.now });
+  const events: [number, RunEvent][] = [
+    [0, started],
+    [1000, { type: "item-state", itemId: "api", state: "queued" }],
+    [2000, { type: "merge-conflict", itemId: "api", attempt: 1, files: ["src/a.ts"] }],
+    [
+      2000,
+      {
+        type: "resolver-started",
+        itemId: "api",
+        attempt: 1,
+        agent: "fixer",
+        lane: "/lanes/api.1.resolver",
+        branch: "flotilla-resolve/demo-1/api/1",
+        files: ["src/a.ts"],
+        promptFile: "/repo/.git/flotilla/runs/demo-1/items/api/1/resolver/prompt.md",
+        stdoutFile: "/repo/.git/flotilla/runs/demo-1/items/api/1/resolver/agent.out",
+      },
+    ],
+    [
+      32_000,
+      {
+        type: "resolver-ended",
+        itemId: "api",
+        attempt: 1,
+        outcome: "resolved",
+        costUsd: 0.05,
+        durationMs: 30_000,
+      },
+    ],
+    [40_000, { type: "resolution-rejected", itemId: "api", attempt: 1, reason: "post_merge gate failed" }],
+  ];
+  for (const [ms, e] of events) {
+    clock.at(ms);
+    plain.onEvent(e);
+  }
+  assert.deepEqual(out.slice(2), [
+    "[12:01:02] api attempt 1 conflicts with the integration branch in src/a.ts\n",
+    "[12:01:02] api attempt 1 resolving: fixer resolves the conflicts in src/a.ts in /lanes/api.1.resolver\n",
+    "[12:01:32] api attempt 1 resolver resolved after 30s, $0.05\n",
+    "[12:01:40] api attempt 1 resolved merge rejected: post_merge gate failed\n",
+  ]);
+
+  const screen: string[] = [];
+  const tty = createLiveView({
+    write: (t) => screen.push(t),
+    isTTY: true,
+    now: clock.now,
+    timers: fakeTimers().timers,
+  });
+  clock.at(0);
+  for (const [, e] of events.slice(0, 4)) tty.onEvent(e);
+  clock.at(5000);
+  tty.onEvent({ type: "warning", message: "tick" });
+  const lines = screenOf(screen.join(""));
+  assert.match(lines[lines.length - 1]!, /^ {2}api +resolving +- +fixer +5s +-$/);
+  tty.stop();
 });
