@@ -495,8 +495,10 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   let predicted: ReadonlySet<string> = new Set();
   let lastPrediction = "[]";
   let probing = false;
+  let probeStopped = false;
+  let probeInFlight: Promise<void> = Promise.resolve();
   const probe = async (): Promise<void> => {
-    if (probing) return;
+    if (probing || probeStopped) return;
     probing = true;
     try {
       const lanes: ProbeLane[] = [];
@@ -529,7 +531,8 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     }
   };
   const runProbe = () => {
-    probe().catch((e: unknown) => {
+    if (probing || probeStopped) return;
+    probeInFlight = probe().catch((e: unknown) => {
       ctx.emit({
         type: "warning",
         message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
@@ -541,7 +544,10 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   try {
     await dispatchLoop();
   } finally {
+    // A probe still running would emit into a closed state database: stop and wait for it.
+    probeStopped = true;
     clearInterval(probeTimer);
+    await probeInFlight;
   }
 
   async function dispatchLoop(): Promise<void> {
