@@ -285,6 +285,8 @@ function toItem(item: ItemFile, planAgent: string, loc: Item["loc"]): Item {
     ...(item.estimate != null ? { estimateSeconds: item.estimate } : {}),
     agent: item.agent ?? planAgent,
     ...(item.run != null ? { run: item.run } : {}),
+    ...(item.budget_usd != null ? { budgetUsd: item.budget_usd } : {}),
+    ...(item.budget_tokens != null ? { budgetTokens: item.budget_tokens } : {}),
     loc,
   };
 }
