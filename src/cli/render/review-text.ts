@@ -51,11 +51,10 @@ export function reviewLines(r: Report): string[] {
   return lines;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]+/g;
+
 function oneLine(text: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const t = text
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  const t = text.replace(CONTROL, " ").replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
