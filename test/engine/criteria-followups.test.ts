@@ -197,8 +197,9 @@ ${items}`,
       assert.equal(report.budget.reached, true);
       assert.equal(report.budget.budget_usd, 1);
       assert.equal(report.budget.spent_usd, 1);
-      const reached = run.events.find((e) => e.type === "budget-reached");
-      assert.ok(reached !== undefined && reached.type === "budget-reached" && reached.hard === false);
+      const reached = run.events.flatMap((e) => (e.type === "budget-reached" ? [e] : []));
+      assert.equal(reached.length, 1);
+      assert.equal(reached[0]!.hard, false);
     } finally {
       repo.cleanup();
     }

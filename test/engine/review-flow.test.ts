@@ -21,7 +21,9 @@ function tools(): { dir: string; script: (name: string, body: string) => string;
       chmodSync(file, 0o755);
       return file;
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
