@@ -164,8 +164,8 @@ async function runChecks(r: ReviewStart): Promise<CheckEvidence[]> {
   return out;
 }
 
-// The reviewer judges; it never edits: claude runs in plan mode with read-only tools.
-function readOnly(profile: AgentProfile): AgentProfile {
+/** The reviewer judges; it never edits: claude runs in plan mode with read-only tools. */
+export function readOnly(profile: AgentProfile): AgentProfile {
   if (profileKind(profile) !== "claude") return profile;
   return { ...profile, permissionMode: "plan", allowedTools: READ_ONLY_TOOLS };
 }
