@@ -14,6 +14,8 @@ export interface ReviewPromptInput {
   readonly checks: readonly CheckEvidence[];
   /** What the agent said in its last message (its NOTES), if anything. */
   readonly agentNotes?: string;
+  /** Set when the agent said `STATUS: PARTIAL`: what it says remains (a follow-up item does it). */
+  readonly partial?: string;
   /** Set when the previous answer could not be read: the reviewer is asked once more. */
   readonly unreadable?: string;
 }
@@ -47,6 +49,19 @@ export function buildReviewPrompt(input: ReviewPromptInput): string {
   }
   if (input.agentNotes !== undefined && input.agentNotes.trim() !== "") {
     out.push("## What the agent said", "", input.agentNotes.trim(), "");
+  }
+  if (input.partial !== undefined) {
+    out.push(
+      "## The agent did part of the task",
+      "",
+      "It ended with STATUS: PARTIAL; a follow-up item will do what remains:",
+      "",
+      input.partial.trim() === "" ? "(not listed)" : input.partial.trim(),
+      "",
+      "Judge the part it did. A criterion that only the remaining work can meet is not unmet for this",
+      'attempt: mark it "met" with the evidence "left for the follow-up".',
+      "",
+    );
   }
   const fence = fenceFor(input.diff);
   out.push("## The attempt's changes", "", `${fence}diff`, input.diff.trimEnd(), fence, "");

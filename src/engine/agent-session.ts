@@ -144,10 +144,8 @@ export function sessionFailure(opts: {
     };
   }
   if (said.report.status === "BLOCKED") {
-    return {
-      outcome: "blocked",
-      reason: `${who} said it is blocked${said.report.notes === undefined ? "" : `: ${said.report.notes}`}`,
-    };
+    const why = said.report.statusDetail ?? said.report.notes;
+    return { outcome: "blocked", reason: `${who} said it is blocked${why === undefined ? "" : `: ${why}`}` };
   }
   return undefined;
 }

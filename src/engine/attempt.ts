@@ -247,6 +247,7 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     env,
     logDir,
     ...(said.report.notes === undefined ? {} : { agentNotes: said.report.notes }),
+    ...(said.report.status === "PARTIAL" ? { partial: said.report.notes ?? "" } : {}),
   });
   // The reviewer's cost is the attempt's: the report and the budget count it with the agent's.
   if (review.spent.costUsd > 0 || review.spent.tokensIn > 0 || review.spent.tokensOut > 0) {

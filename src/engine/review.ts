@@ -41,6 +41,8 @@ export interface ReviewStart {
   readonly env: NodeJS.ProcessEnv;
   readonly logDir: string;
   readonly agentNotes?: string;
+  /** The agent said `STATUS: PARTIAL`: what remains. */
+  readonly partial?: string;
 }
 
 /** How a review ended, and what the reviewer spent (for the budget). */
@@ -83,6 +85,7 @@ export async function reviewAttempt(r: ReviewStart): Promise<ReviewOutcome> {
       checks,
       ...(r.agentNotes === undefined ? {} : { agentNotes: r.agentNotes }),
       ...(unreadable === undefined ? {} : { unreadable }),
+      ...(r.partial === undefined ? {} : { partial: r.partial }),
     });
     const askDir = join(dir, `ask-${asks}`);
     mkdirSync(askDir, { recursive: true });

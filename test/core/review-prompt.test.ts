@@ -56,4 +56,14 @@ test("the reviewer's prompt holds the criteria verbatim, the evidence, the diff 
     unreadable: "Looks fine",
   });
   assert.match(again, /## Your previous answer could not be read\n\nIt was: Looks fine/);
+  assert.equal(p.includes("## The agent did part of the task"), false);
+  const partial = buildReviewPrompt({
+    item,
+    attempt: 1,
+    laneDir: "/l",
+    diff,
+    checks: [],
+    partial: "- page 2",
+  });
+  assert.match(partial, /## The agent did part of the task\n\nIt ended with STATUS: PARTIAL.*\n\n- page 2\n/);
 });

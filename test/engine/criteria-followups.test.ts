@@ -204,4 +204,42 @@ ${items}`,
       repo.cleanup();
     }
   });
+  test("with a hard budget, the running agent is stopped once the budget is spent; the rest lands", async () => {
+    const repo = engineRepo();
+    try {
+      const result = JSON.stringify({ type: "result", is_error: false, result: "done", total_cost_usd: 1 });
+      const run = await runInRepo({
+        repo,
+        options: { hardBudget: true },
+        plan: `
+version: 1
+name: hard
+max_parallel: 2
+budget_usd: 1
+agents:
+  paid:
+    command: ["sh", "-c", "echo a > a.txt && git add -A && git commit -qm a && echo '${result.replace(/"/g, '\\"')}'"]
+    output: claude-json
+items:
+  - id: quick
+    title: Quick and paid
+    agent: paid
+  - id: slow
+    title: Slow
+    agent: shell
+    run: sleep 120; echo s > s.txt && git add -A && git commit -qm s
+`,
+      });
+      assert.ok(run.result.ok, JSON.stringify(run.result));
+      const report = run.report();
+      assert.equal(report.run.status, "partial");
+      assert.equal(itemOf(report, "quick").status, "landed");
+      const slow = itemOf(report, "slow");
+      assert.equal(slow.status, "cancelled");
+      assert.equal(slow.attempts[0]!.outcome, "cancelled");
+      assert.deepEqual([report.budget.reached, report.budget.hard], [true, true]);
+    } finally {
+      repo.cleanup();
+    }
+  });
 });

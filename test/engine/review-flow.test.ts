@@ -306,4 +306,36 @@ items:
       repo.cleanup();
     }
   });
+  test("STATUS: BLOCKED with a reason fails the attempt; the retry's feedback holds the reason", async () => {
+    const repo = engineRepo();
+    try {
+      const run = await runInRepo({
+        repo,
+        plan: `
+version: 1
+name: blocked
+agent: shell
+retries: 1
+items:
+  - id: pay
+    title: Pay
+    run: |
+      if [ "$FLOTILLA_ATTEMPT" = 1 ]; then echo x > x.txt && git add -A && git commit -qm x && echo "STATUS: BLOCKED the sandbox key is missing"; exit 0; fi
+      grep -q "the sandbox key is missing" "$FLOTILLA_PROMPT_FILE" && echo y > y.txt && git add -A && git commit -qm y
+`,
+      });
+      assert.ok(run.result.ok);
+      assert.equal(run.result.value.status, "landed");
+      const pay = itemOf(run.report(), "pay");
+      assert.deepEqual(
+        pay.attempts.map((a) => [a.outcome, a.reason]),
+        [
+          ["blocked", "the agent said it is blocked: the sandbox key is missing"],
+          ["accepted", null],
+        ],
+      );
+    } finally {
+      repo.cleanup();
+    }
+  });
 });
