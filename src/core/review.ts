@@ -2,19 +2,11 @@
 // when every check passes and the reviewer (if any) says PASS, with spec defects override-accepted.
 // Pure: the engine runs the checks and the reviewer, this decides and says why.
 import type { AcceptanceCriterion } from "../plan/types.js";
+import type { ReviewCheck } from "./state-types.js";
 import { hasDefectEvidence, type CriterionJudgement, type ReviewerVerdict } from "./verdict.js";
 
 /** One `check:` command's run in the lane: the evidence stored with the review. */
-export interface CheckEvidence {
-  readonly criterion: string;
-  readonly command: string;
-  readonly passed: boolean;
-  /** null when it was killed (timeout) or never started. */
-  readonly exitCode: number | null;
-  readonly timedOut: boolean;
-  readonly durationMs: number;
-  readonly outputTail: string;
-}
+export type CheckEvidence = ReviewCheck;
 
 /** What the reviewer session produced, as far as the decision cares. */
 export type ReviewerAnswer =

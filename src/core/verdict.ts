@@ -2,16 +2,13 @@
 // parses wins), else a plain `Final verdict: PASS|FAIL` line. Pure, so every shape an LLM may produce
 // is unit-tested; the engine asks again once when nothing can be read.
 import { err, ok, type Result } from "../util/result.js";
+import type { ReviewCriterion } from "./state-types.js";
 
 /** How a reviewer judged one criterion. */
-export type CriterionStatus = "met" | "unmet" | "spec_defect";
+export type CriterionStatus = ReviewCriterion["status"];
 
 /** The reviewer's judgement of one acceptance criterion, with the evidence it cited. */
-export interface CriterionJudgement {
-  readonly criterion: string;
-  readonly status: CriterionStatus;
-  readonly evidence: string;
-}
+export type CriterionJudgement = ReviewCriterion;
 
 /** A reviewer's verdict as flotilla read it. */
 export interface ReviewerVerdict {

@@ -238,20 +238,7 @@ async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promi
   const wavesOf = () =>
     plan.schedule === "waves" ? computeWaves(graph, conflictGroups(items), { weight: itemWeight }) : [];
   let waves = wavesOf();
-  const tracked = new Map<string, Tracked>(
-    plan.items.map((item) => [
-      item.id,
-      {
-        item,
-        sched: "pending",
-        queued: false,
-        attempts: 0,
-        retriesUsed: 0,
-        fixForwardsUsed: 0,
-        feedback: [],
-      },
-    ]),
-  );
+  const tracked = new Map<string, Tracked>(plan.items.map((item) => [item.id, fresh(item)]));
   let wake: () => void = () => undefined;
   const woken = () => new Promise<void>((resolve) => (wake = resolve));
   let fatal: unknown;
@@ -458,15 +445,7 @@ async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promi
     items.push(item);
     graph = buildGraph(items);
     waves = wavesOf();
-    tracked.set(item.id, {
-      item,
-      sched: "pending",
-      queued: false,
-      attempts: 0,
-      retriesUsed: 0,
-      fixForwardsUsed: 0,
-      feedback: [],
-    });
+    tracked.set(item.id, fresh(item));
     store.upsertItems(ctx.runId, [{ id: item.id, status: "pending" }]);
     ctx.emit({ type: "item-added", itemId: item.id, parent: t.item.id, title: item.title, remaining });
   };
@@ -757,6 +736,19 @@ async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promi
   }
   for (const t of merged) setItem(t, "landed");
   return failed.length === 0 ? "landed" : "partial";
+}
+
+// An item not started yet.
+function fresh(item: Item): Tracked {
+  return {
+    item,
+    sched: "pending",
+    queued: false,
+    attempts: 0,
+    retriesUsed: 0,
+    fixForwardsUsed: 0,
+    feedback: [],
+  };
 }
 
 function schedStates(tracked: ReadonlyMap<string, Tracked>): Map<string, SchedulerItemState> {

@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { engineRepo, itemOf, repoPaths, runInRepo } from "./harness.js";
+import type { RunOutcome } from "../../src/engine/run.js";
+import type { Gitdir } from "../support/gitdir.js";
+import { engineRepo, itemOf, repoPaths, runInRepo, type RunResult } from "./harness.js";
 
 /** A folder outside the repository for reviewer scripts and their counters. */
 function tools(): { dir: string; script: (name: string, body: string) => string; cleanup: () => void } {
@@ -63,17 +65,29 @@ ${body}`;
 
 const json = (v: unknown) => ["Looked at it.", "```json", JSON.stringify(v), "```"].join("\n");
 
+/** Runs a reviewed plan (`body`: retries and items) with a scripted reviewer, then `check`; cleans up. */
+async function reviewed(
+  answers: readonly string[],
+  body: string,
+  check: (r: { run: RunResult; outcome: RunOutcome; repo: Gitdir; t: ReturnType<typeof tools> }) => void,
+): Promise<void> {
+  const repo = engineRepo();
+  const t = tools();
+  try {
+    const run = await runInRepo({ repo, plan: reviewerPlan(scriptedReviewer(t, answers), body) });
+    assert.ok(run.result.ok, JSON.stringify(run.result));
+    check({ run, outcome: run.result.value, repo, t });
+  } finally {
+    t.cleanup();
+    repo.cleanup();
+  }
+}
+
 describe("review, retries and budgets with shell agents", () => {
   test("a failing check fails the review without asking the reviewer; the evidence is stored", async () => {
-    const repo = engineRepo();
-    const t = tools();
-    try {
-      const judge = scriptedReviewer(t, ["Final verdict: PASS"]);
-      const run = await runInRepo({
-        repo,
-        plan: reviewerPlan(
-          judge,
-          `retries: 0
+    await reviewed(
+      ["Final verdict: PASS"],
+      `retries: 0
 items:
   - id: greet
     title: Greet
@@ -82,148 +96,112 @@ items:
         check: grep -q hello greeting.txt || { echo "greeting.txt has no hello"; exit 4; }
     run: echo bye > greeting.txt && git add -A && git commit -qm greet
 `,
-        ),
-      });
-      assert.ok(run.result.ok);
-      assert.equal(existsSync(join(t.dir, "asked")), false, "the reviewer was not asked");
-      const item = itemOf(run.report(), "greet");
-      assert.equal(item.status, "failed");
-      const review = item.attempts[0]!.review!;
-      assert.equal(review.verdict, "FAIL");
-      assert.equal(review.reviewer, null);
-      assert.equal(review.checks.length, 1);
-      assert.equal(review.checks[0]!.exit_code, 4);
-      assert.equal(review.checks[0]!.passed, false);
-      assert.match(review.checks[0]!.output_tail, /greeting\.txt has no hello/);
-      assert.deepEqual(
-        review.criteria.map((c) => [c.criterion, c.status]),
-        [["greeting.txt says hello", "unmet"]],
-      );
-      assert.match(item.last_reason ?? "", /"greeting\.txt says hello" \(check .* exited 4\)/);
-    } finally {
-      t.cleanup();
-      repo.cleanup();
-    }
+      ({ run, t }) => {
+        assert.equal(existsSync(join(t.dir, "asked")), false, "the reviewer was not asked");
+        const item = itemOf(run.report(), "greet");
+        assert.equal(item.status, "failed");
+        const review = item.attempts[0]!.review!;
+        assert.equal(review.verdict, "FAIL");
+        assert.equal(review.reviewer, null);
+        assert.equal(review.checks.length, 1);
+        assert.equal(review.checks[0]!.exit_code, 4);
+        assert.equal(review.checks[0]!.passed, false);
+        assert.match(review.checks[0]!.output_tail, /greeting\.txt has no hello/);
+        assert.deepEqual(
+          review.criteria.map((c) => [c.criterion, c.status]),
+          [["greeting.txt says hello", "unmet"]],
+        );
+        assert.match(item.last_reason ?? "", /"greeting\.txt says hello" \(check .* exited 4\)/);
+      },
+    );
   });
 
   test("reviewer FAIL then PASS: the retry's prompt quotes the criterion verbatim with the evidence", async () => {
-    const repo = engineRepo();
-    const t = tools();
-    try {
-      const criterion = "The greeting is *polite*: it says `please`";
-      const judge = scriptedReviewer(t, [
+    const criterion = "The greeting is *polite*: it says `please`";
+    await reviewed(
+      [
         json({
           verdict: "FAIL",
           criteria: [{ criterion, status: "unmet", evidence: "greeting.txt:1 says hi" }],
         }),
         json({ verdict: "PASS", criteria: [{ criterion, status: "met", evidence: "greeting.txt:1" }] }),
-      ]);
-      const run = await runInRepo({
-        repo,
-        plan: reviewerPlan(
-          judge,
-          `items:
+      ],
+      `items:
   - id: greet
     title: Greet
     acceptance:
       - "${criterion.replace(/"/g, '\\"')}"
     run: echo "hi $FLOTILLA_ATTEMPT" > greeting.txt && git add -A && git commit -qm greet
 `,
-        ),
-      });
-      assert.ok(run.result.ok);
-      assert.equal(run.result.value.status, "landed");
-      const item = itemOf(run.report(), "greet");
-      assert.deepEqual(
-        item.attempts.map((a) => [a.outcome, a.review?.verdict]),
-        [
-          ["rejected", "FAIL"],
-          ["accepted", "PASS"],
-        ],
-      );
-      assert.equal(item.attempts[1]!.review!.reviewer, "judge");
-      assert.equal(readFileSync(join(t.dir, "role"), "utf8").trim(), "reviewer");
-      const reviewPrompt = readFileSync(join(t.dir, "review-prompt-1.md"), "utf8");
-      assert.ok(reviewPrompt.includes(`1. ${criterion}`), reviewPrompt);
-      assert.ok(reviewPrompt.includes("+hi 1"), "the reviewer sees the diff");
-      const prompt2 = readFileSync(
-        join(repoPaths(repo).attemptDir(run.report().run.id, "greet", 2), "prompt.md"),
-        "utf8",
-      );
-      const feedback = prompt2.slice(prompt2.indexOf("## Previous attempt feedback"));
-      assert.ok(feedback.includes(`> ${criterion}\n`), feedback);
-      assert.ok(feedback.includes("greeting.txt:1 says hi"), feedback);
-      assert.ok(feedback.includes("Required:"), feedback);
-    } finally {
-      t.cleanup();
-      repo.cleanup();
-    }
+      ({ run, outcome, repo, t }) => {
+        assert.equal(outcome.status, "landed");
+        const item = itemOf(run.report(), "greet");
+        assert.deepEqual(
+          item.attempts.map((a) => [a.outcome, a.review?.verdict]),
+          [
+            ["rejected", "FAIL"],
+            ["accepted", "PASS"],
+          ],
+        );
+        assert.equal(item.attempts[1]!.review!.reviewer, "judge");
+        assert.equal(readFileSync(join(t.dir, "role"), "utf8").trim(), "reviewer");
+        const reviewPrompt = readFileSync(join(t.dir, "review-prompt-1.md"), "utf8");
+        assert.ok(reviewPrompt.includes(`1. ${criterion}`), reviewPrompt);
+        assert.ok(reviewPrompt.includes("+hi 1"), "the reviewer sees the diff");
+        const prompt2 = readFileSync(
+          join(repoPaths(repo).attemptDir(run.report().run.id, "greet", 2), "prompt.md"),
+          "utf8",
+        );
+        const feedback = prompt2.slice(prompt2.indexOf("## Previous attempt feedback"));
+        assert.ok(feedback.includes(`> ${criterion}\n`), feedback);
+        assert.ok(feedback.includes("greeting.txt:1 says hi"), feedback);
+        assert.ok(feedback.includes("Required:"), feedback);
+      },
+    );
   });
 
   test("an unreadable answer is asked for once more; two of them fail with no verdict", async () => {
-    const repo = engineRepo();
-    const t = tools();
-    try {
-      const judge = scriptedReviewer(t, ["Looks fine to me.", "Still fine, honestly."]);
-      const run = await runInRepo({
-        repo,
-        plan: reviewerPlan(
-          judge,
-          `retries: 0
+    await reviewed(
+      ["Looks fine to me.", "Still fine, honestly."],
+      `retries: 0
 items:
   - id: greet
     title: Greet
     acceptance: ["greeting.txt exists"]
     run: echo hi > greeting.txt && git add -A && git commit -qm greet
 `,
-        ),
-      });
-      assert.ok(run.result.ok);
-      const item = itemOf(run.report(), "greet");
-      assert.equal(item.status, "failed");
-      assert.equal(item.last_reason, "the reviewer gave no verdict");
-      assert.equal(item.attempts[0]!.review!.reviewer_asks, 2);
-      const second = readFileSync(join(t.dir, "review-prompt-2.md"), "utf8");
-      assert.match(second, /## Your previous answer could not be read\n\nIt was: Looks fine to me\./);
-    } finally {
-      t.cleanup();
-      repo.cleanup();
-    }
+      ({ run, t }) => {
+        const item = itemOf(run.report(), "greet");
+        assert.equal(item.status, "failed");
+        assert.equal(item.last_reason, "the reviewer gave no verdict");
+        assert.equal(item.attempts[0]!.review!.reviewer_asks, 2);
+        const second = readFileSync(join(t.dir, "review-prompt-2.md"), "utf8");
+        assert.match(second, /## Your previous answer could not be read\n\nIt was: Looks fine to me\./);
+      },
+    );
   });
 
   test("an unreadable answer then a verdict: the second answer counts", async () => {
-    const repo = engineRepo();
-    const t = tools();
-    try {
-      const judge = scriptedReviewer(t, ["hmm", "Final verdict: PASS"]);
-      const run = await runInRepo({
-        repo,
-        plan: reviewerPlan(
-          judge,
-          `items:
+    await reviewed(
+      ["hmm", "Final verdict: PASS"],
+      `items:
   - id: greet
     title: Greet
     run: echo hi > greeting.txt && git add -A && git commit -qm greet
 `,
-        ),
-      });
-      assert.ok(run.result.ok);
-      assert.equal(run.result.value.status, "landed");
-      const review = itemOf(run.report(), "greet").attempts[0]!.review!;
-      assert.equal(review.verdict, "PASS");
-      assert.equal(review.reviewer_asks, 2);
-    } finally {
-      t.cleanup();
-      repo.cleanup();
-    }
+      ({ run, outcome }) => {
+        assert.equal(outcome.status, "landed");
+        const review = itemOf(run.report(), "greet").attempts[0]!.review!;
+        assert.equal(review.verdict, "PASS");
+        assert.equal(review.reviewer_asks, 2);
+      },
+    );
   });
 
   test("a criterion naming a missing file, judged spec_defect with evidence, is override-accepted and reported", async () => {
-    const repo = engineRepo();
-    const t = tools();
-    try {
-      const defect = "docs/api-v3.md documents the endpoint";
-      const judge = scriptedReviewer(t, [
+    const defect = "docs/api-v3.md documents the endpoint";
+    await reviewed(
+      [
         json({
           verdict: "FAIL",
           criteria: [
@@ -235,42 +213,32 @@ items:
             },
           ],
         }),
-      ]);
-      const run = await runInRepo({
-        repo,
-        plan: reviewerPlan(
-          judge,
-          `items:
+      ],
+      `items:
   - id: greet
     title: Greet
     acceptance: ["greeting.txt exists", "${defect}"]
     run: echo hi > greeting.txt && git add -A && git commit -qm greet
 `,
-        ),
-      });
-      assert.ok(run.result.ok);
-      assert.equal(run.result.value.status, "landed");
-      const report = run.report();
-      assert.equal(itemOf(report, "greet").attempts.length, 1, "no retry was burnt");
-      assert.deepEqual(report.spec_defects, [
-        {
-          item: "greet",
-          attempt: 1,
-          criterion: defect,
-          evidence: "docs/api-v3.md does not exist and no item creates it",
-        },
-      ]);
-    } finally {
-      t.cleanup();
-      repo.cleanup();
-    }
+      ({ run, outcome }) => {
+        assert.equal(outcome.status, "landed");
+        const report = run.report();
+        assert.equal(itemOf(report, "greet").attempts.length, 1, "no retry was burnt");
+        assert.deepEqual(report.spec_defects, [
+          {
+            item: "greet",
+            attempt: 1,
+            criterion: defect,
+            evidence: "docs/api-v3.md does not exist and no item creates it",
+          },
+        ]);
+      },
+    );
   });
 
   test("retries exhausted: failed with the last reason, every lane kept", async () => {
-    const repo = engineRepo();
-    const t = tools();
-    try {
-      const judge = scriptedReviewer(t, [
+    await reviewed(
+      [
         json({
           verdict: "FAIL",
           criteria: [{ criterion: "polite", status: "unmet", evidence: "first look" }],
@@ -279,32 +247,24 @@ items:
           verdict: "FAIL",
           criteria: [{ criterion: "polite", status: "unmet", evidence: "second look" }],
         }),
-      ]);
-      const run = await runInRepo({
-        repo,
-        plan: reviewerPlan(
-          judge,
-          `retries: 1
+      ],
+      `retries: 1
 items:
   - id: greet
     title: Greet
     acceptance: ["polite"]
     run: echo "hi $FLOTILLA_ATTEMPT" > greeting.txt && git add -A && git commit -qm greet
 `,
-        ),
-      });
-      assert.ok(run.result.ok);
-      assert.equal(run.result.value.exitCode, 1);
-      const item = itemOf(run.report(), "greet");
-      assert.equal(item.status, "failed");
-      assert.equal(item.attempts.length, 2);
-      assert.equal(item.last_reason, 'the reviewer found unmet criteria: "polite"');
-      assert.equal(item.attempts[1]!.review!.criteria[0]!.evidence, "second look");
-      for (const a of item.attempts) assert.ok(existsSync(a.lane), `lane ${a.lane} is kept`);
-    } finally {
-      t.cleanup();
-      repo.cleanup();
-    }
+      ({ run, outcome }) => {
+        assert.equal(outcome.exitCode, 1);
+        const item = itemOf(run.report(), "greet");
+        assert.equal(item.status, "failed");
+        assert.equal(item.attempts.length, 2);
+        assert.equal(item.last_reason, 'the reviewer found unmet criteria: "polite"');
+        assert.equal(item.attempts[1]!.review!.criteria[0]!.evidence, "second look");
+        for (const a of item.attempts) assert.ok(existsSync(a.lane), `lane ${a.lane} is kept`);
+      },
+    );
   });
   test("STATUS: BLOCKED with a reason fails the attempt; the retry's feedback holds the reason", async () => {
     const repo = engineRepo();
