@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { runProcess } from "../adapters/process/run-process.js";
-import type { GateStage } from "../core/state-types.js";
+import type { GateStage, ReviewCheck } from "../core/state-types.js";
 import type { EngineContext } from "./context.js";
 import type { AcceptedCheck } from "./criteria-gates.js";
 
@@ -34,14 +34,8 @@ export interface GateRunOptions {
 
 const TAIL_LINES = 40;
 
-/** One gate command's run: its evidence, passed or not. */
-export interface GateRun {
-  readonly command: string;
-  readonly passed: boolean;
-  readonly exitCode: number | null;
-  readonly timedOut: boolean;
-  readonly durationMs: number;
-  readonly outputTail: string;
+/** One gate command's run: its evidence (the shape a review stores per check), passed or not. */
+export interface GateRun extends Omit<ReviewCheck, "criterion"> {
   /** Set when it failed: a one-line explanation. */
   readonly summary?: string;
 }
