@@ -89,6 +89,10 @@ export function createMergeQueue(opts: {
         batches += 1;
         await mergeBatch({ ctx: opts.ctx, batch, number: batches, onDone: opts.onDone });
       }
+    } catch (e) {
+      // Reported before onIdle: a run loop woken by onIdle must already see the error, or it finds
+      // the queue idle, nothing pending, and ends as if the entry had never been queued.
+      opts.onError(e);
     } finally {
       busy = false;
       opts.onIdle();
@@ -97,7 +101,7 @@ export function createMergeQueue(opts: {
   return {
     enqueue(entry) {
       waiting.push(entry);
-      pump().catch(opts.onError);
+      void pump();
     },
     idle: () => !busy && waiting.length === 0,
   };
