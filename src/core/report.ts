@@ -193,6 +193,12 @@ export function buildStatusView(input: StatusInput): StatusView {
   const now = input.now ?? new Date();
   const nowIso = now.toISOString();
   const titles = planTitles(input.run.planJson);
+  // Follow-ups are not in the plan: their titles come from the event that added them.
+  for (const e of input.events ?? []) {
+    const { itemId, title } = e.data;
+    if (e.type === "item-added" && typeof itemId === "string" && typeof title === "string")
+      titles.set(itemId, title);
+  }
   const byItem = attemptsByItem(input.attempts);
   const running = input.run.status === "running";
   const resolvers = resolverSessions(running ? (input.events ?? []) : []);
