@@ -50,6 +50,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option("--dry-run", "validate and print what would run, then stop")
     .option("--restart", "start over even if an unfinished run of this plan exists")
     .option("--allow-nested", "allow running inside a flotilla lane")
+    .option("--no-followups", "add no follow-up item for what a STATUS: PARTIAL agent left")
+    .option("--hard-budget", "when the budget is spent, stop running agents too (not only new attempts)")
     .option("--json", "print the final report as JSON")
     .action(async (plan: string, opts: RunFlags) => {
       const { runCommand } = await import("./commands/run.js");
@@ -115,6 +117,9 @@ export interface RunFlags {
   readonly dryRun?: boolean;
   readonly restart?: boolean;
   readonly allowNested?: boolean;
+  /** false with --no-followups. */
+  readonly followups?: boolean;
+  readonly hardBudget?: boolean;
   readonly json?: boolean;
 }
 

@@ -104,6 +104,44 @@ export type RunEvent =
       readonly attempt: number;
       readonly reason: string;
     }
+  | {
+      /** The acceptance review of an attempt (checks, then the reviewer) ended. */
+      readonly type: "review-ended";
+      readonly itemId: string;
+      readonly attempt: number;
+      readonly verdict: "PASS" | "FAIL";
+      readonly reason: string;
+      /** Criteria judged impossible as written (with evidence) and override-accepted. */
+      readonly specDefects: readonly { readonly criterion: string; readonly evidence: string }[];
+    }
+  | {
+      /** A follow-up item was added to the run for what a PARTIAL attempt left to do. */
+      readonly type: "item-added";
+      readonly itemId: string;
+      /** The item whose PARTIAL work it continues. */
+      readonly parent: string;
+      readonly title: string;
+      readonly remaining: string;
+    }
+  | {
+      /** A newcomer's merge broke an accepted item's check, and both cannot hold. */
+      readonly type: "contradiction";
+      readonly itemId: string;
+      readonly attempt: number;
+      /** The earlier (landed or merged) item and its criterion that the newcomer breaks. */
+      readonly other: string;
+      readonly criterion: string;
+    }
+  | {
+      /** The run's budget is spent: no new attempt starts. */
+      readonly type: "budget-reached";
+      readonly costUsd: number;
+      readonly tokens: number;
+      readonly budgetUsd: number | null;
+      readonly budgetTokens: number | null;
+      /** Whether running agents are stopped (`--hard-budget`) or left to finish. */
+      readonly hard: boolean;
+    }
   | { readonly type: "landed"; readonly base: string; readonly commit: string }
   | { readonly type: "land-skipped"; readonly reason: string }
   | { readonly type: "warning"; readonly message: string; readonly itemId?: string }

@@ -9,6 +9,14 @@ export interface RelayEntry {
   readonly filesChanged: readonly string[];
   readonly commits: readonly { readonly sha: string; readonly subject: string }[];
   readonly notes?: string;
+  /** false: not a dependency, one of the most recently merged items. */
+  readonly dependency?: boolean;
+}
+
+/** A criterion an earlier attempt did not meet: the plan's text verbatim and what was found. */
+export interface FailedCriterion {
+  readonly criterion: string;
+  readonly evidence: string;
 }
 
 /** Why an earlier attempt of this item was not accepted. */
@@ -16,6 +24,10 @@ export interface FeedbackEntry {
   readonly attempt: number;
   readonly outcome: string;
   readonly reason: string;
+  /** Criteria not met, each quoted verbatim in the next prompt with what was found and what is required. */
+  readonly criteria?: readonly FailedCriterion[];
+  /** An earlier item's criterion this attempt's merge broke. */
+  readonly broke?: { readonly itemId: string; readonly criterion: string };
   /** Gate command, check or other detail with its output tail. */
   readonly details?: string;
   /** The attempt's own changes, for the next attempt to see (filled from `diffRange`). */
@@ -38,6 +50,7 @@ export interface PromptInput {
 
 const MAX_RELAY_FILES = 40;
 const MAX_RELAY_COMMITS = 10;
+const MAX_NOTES = 2000;
 
 /** Builds the agent's prompt as Markdown. */
 export function buildPrompt(input: PromptInput): string {
@@ -76,7 +89,7 @@ export function buildPrompt(input: PromptInput): string {
     "",
   );
   if (input.relay.length > 0) {
-    out.push("## What earlier items did (already merged into your starting point)", "");
+    out.push("## Prior results", "", "What earlier items did (already merged into your starting point):", "");
     for (const r of input.relay) {
       out.push(`### ${r.itemId}: ${r.title}`);
       const files = r.filesChanged.slice(0, MAX_RELAY_FILES);
@@ -84,7 +97,11 @@ export function buildPrompt(input: PromptInput): string {
       out.push(`- Files changed: ${files.join(", ") || "none"}${more > 0 ? ` (and ${more} more)` : ""}`);
       for (const c of r.commits.slice(0, MAX_RELAY_COMMITS))
         out.push(`- Commit ${c.sha.slice(0, 10)}: ${c.subject}`);
-      if (r.notes !== undefined && r.notes.trim() !== "") out.push(`- Notes: ${r.notes.trim()}`);
+      out.push(
+        `- Status: merged${r.dependency === false ? " (recently; not a dependency of this item)" : ""}`,
+      );
+      if (r.notes !== undefined && r.notes.trim() !== "")
+        out.push(`- Notes: ${r.notes.trim().slice(0, MAX_NOTES)}`);
       out.push("");
     }
   }
@@ -97,7 +114,24 @@ export function buildPrompt(input: PromptInput): string {
     );
     for (const f of input.feedback) {
       out.push(`### Attempt ${f.attempt}: ${f.outcome}`, "", f.reason);
-      if (f.details !== undefined && f.details.trim() !== "") {
+      for (const c of f.criteria ?? []) {
+        const fence = fenceFor(c.evidence);
+        out.push(
+          "",
+          "Criterion not met (quoted verbatim from the plan):",
+          "",
+          ...c.criterion.split("\n").map((l) => `> ${l}`),
+          "",
+          "What was found:",
+          "",
+          fence,
+          c.evidence.trimEnd() || "(no evidence given)",
+          fence,
+          "",
+          "Required: change the work so this criterion holds as written.",
+        );
+      }
+      if ((f.criteria ?? []).length === 0 && f.details !== undefined && f.details.trim() !== "") {
         const fence = fenceFor(f.details);
         out.push("", fence, f.details.trimEnd(), fence);
       }

@@ -60,6 +60,70 @@ export interface ReportAttempt {
   readonly agent_notes: string | null;
   readonly stdout_file: string | null;
   readonly stderr_file: string | null;
+  /** The acceptance review of this attempt with its evidence; null when none ran. */
+  readonly review: ReportReview | null;
+}
+
+/** One attempt's review: the verdict, each criterion with evidence, the checks that ran. */
+export interface ReportReview {
+  readonly verdict: "PASS" | "FAIL";
+  readonly reason: string;
+  readonly criteria: readonly {
+    readonly criterion: string;
+    readonly status: "met" | "unmet" | "spec_defect";
+    readonly evidence: string;
+  }[];
+  readonly checks: readonly {
+    readonly criterion: string;
+    readonly command: string;
+    readonly passed: boolean;
+    readonly exit_code: number | null;
+    readonly timed_out: boolean;
+    readonly duration_ms: number;
+    readonly output_tail: string;
+  }[];
+  readonly reviewer: string | null;
+  readonly reviewer_session_id: string | null;
+  readonly reviewer_asks: number;
+  readonly reviewer_cost_usd: number | null;
+  readonly reviewed_at: string;
+}
+
+/** A criterion judged impossible as written, override-accepted. */
+export interface ReportSpecDefect {
+  readonly item: string;
+  readonly attempt: number;
+  readonly criterion: string;
+  readonly evidence: string;
+}
+
+/** An item added for what a PARTIAL attempt left. */
+export interface ReportFollowUp {
+  readonly item: string;
+  readonly parent: string;
+  readonly title: string;
+  readonly remaining: string;
+  readonly status: ItemStatus | null;
+}
+
+/** A newcomer whose criteria cannot hold together with an earlier item's. */
+export interface ReportContradiction {
+  readonly item: string;
+  readonly attempt: number;
+  readonly other: string;
+  readonly criterion: string;
+}
+
+/** The run's budgets and what was spent against them. */
+export interface ReportBudget {
+  readonly budget_usd: number | null;
+  readonly budget_tokens: number | null;
+  readonly spent_usd: number | null;
+  readonly spent_tokens: number | null;
+  /** The budget was spent: no new attempts started after that. */
+  readonly reached: boolean;
+  /** Running agents were stopped too (`--hard-budget`). */
+  readonly hard: boolean;
 }
 
 /** How an item's merge met the integration branch. */
@@ -190,6 +254,10 @@ export interface Report {
   /** Commands and places worth looking at next, for people. */
   readonly next_steps: readonly string[];
   /** When the report was made. */
+  readonly spec_defects: readonly ReportSpecDefect[];
+  readonly follow_ups: readonly ReportFollowUp[];
+  readonly contradictions: readonly ReportContradiction[];
+  readonly budget: ReportBudget;
   readonly generated_at: string;
 }
 

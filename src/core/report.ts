@@ -1,5 +1,6 @@
 // The report model: the run's records turned into the `report --json` object and the `status`
 // view. Pure: the records and the clock come in, a plain object goes out; reporters print it.
+import { reviewSections } from "./report-review.js";
 import { resolverSessions } from "./resolver-sessions.js";
 import type {
   ConflictResolution,
@@ -7,6 +8,7 @@ import type {
   ReportAttempt,
   ReportGateRun,
   ReportItem,
+  ReportReview,
   ReportRun,
   ReportTotals,
   StatusCounts,
@@ -19,6 +21,7 @@ import type {
   GateRunRecord,
   ItemRecord,
   ItemStatus,
+  ReviewRecord,
   RunRecord,
   StateStore,
 } from "./state-types.js";
@@ -52,6 +55,8 @@ export interface ReportInput {
   readonly gateRuns: readonly GateRunRecord[];
   /** The run's events (resolver sessions are read from them); default none. */
   readonly events?: readonly EventRecord[];
+  /** The attempts' acceptance reviews; default none. */
+  readonly reviews?: readonly ReviewRecord[];
   /** The clock for running attempts and runs; default the current time. */
   readonly now?: Date;
 }
@@ -63,8 +68,17 @@ export function buildReport(input: ReportInput): Report {
   const titles = planTitles(run.planJson);
   const byItem = attemptsByItem(input.attempts);
   const resolvers = resolverSessions(input.events ?? []);
+  const review = reviewSections({
+    reviews: input.reviews ?? [],
+    events: input.events ?? [],
+    items: input.items,
+    planJson: run.planJson,
+  });
+  for (const f of review.followUps) if (!titles.has(f.item)) titles.set(f.item, f.title);
   const items: ReportItem[] = input.items.map((item) => {
-    const attempts = (byItem.get(item.id) ?? []).map((a) => reportAttempt(a));
+    const attempts = (byItem.get(item.id) ?? []).map((a) =>
+      reportAttempt(a, review.reviews.get(`${a.itemId}#${a.n}`) ?? null),
+    );
     const sessions = resolvers.get(item.id) ?? [];
     return {
       id: item.id,
@@ -126,6 +140,17 @@ export function buildReport(input: ReportInput): Report {
     totals,
     gates,
     next_steps: nextSteps(reportRunPart, items),
+    spec_defects: review.specDefects,
+    follow_ups: review.followUps,
+    contradictions: review.contradictions,
+    budget: {
+      ...review.budget,
+      spent_usd: totals.cost_usd,
+      spent_tokens:
+        totals.tokens_in === null && totals.tokens_out === null
+          ? null
+          : (totals.tokens_in ?? 0) + (totals.tokens_out ?? 0),
+    },
     generated_at: now.toISOString(),
   };
 }
@@ -168,6 +193,12 @@ export function buildStatusView(input: StatusInput): StatusView {
   const now = input.now ?? new Date();
   const nowIso = now.toISOString();
   const titles = planTitles(input.run.planJson);
+  // Follow-ups are not in the plan: their titles come from the event that added them.
+  for (const e of input.events ?? []) {
+    const { itemId, title } = e.data;
+    if (e.type === "item-added" && typeof itemId === "string" && typeof title === "string")
+      titles.set(itemId, title);
+  }
   const byItem = attemptsByItem(input.attempts);
   const running = input.run.status === "running";
   const resolvers = resolverSessions(running ? (input.events ?? []) : []);
@@ -272,7 +303,7 @@ function reportRun(run: RunRecord): ReportRun {
   };
 }
 
-function reportAttempt(a: AttemptRecord): ReportAttempt {
+function reportAttempt(a: AttemptRecord, review: ReportReview | null): ReportAttempt {
   return {
     n: a.n,
     agent: a.agent,
@@ -299,6 +330,7 @@ function reportAttempt(a: AttemptRecord): ReportAttempt {
     agent_notes: a.agentNotes ?? null,
     stdout_file: a.stdoutFile ?? null,
     stderr_file: a.stderrFile ?? null,
+    review,
   };
 }
 
@@ -415,5 +447,6 @@ export function reportFromStore(store: StateStore, run: RunRecord): Report {
     attempts: store.listAttempts(run.id),
     gateRuns: store.listGateRuns(run.id),
     events: store.listEvents(run.id),
+    reviews: store.listReviews(run.id),
   });
 }

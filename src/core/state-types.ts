@@ -143,6 +143,45 @@ export interface GateRunRecord {
   readonly startedAt: string;
 }
 
+/** One criterion's judgement in a review (by a check or the reviewer), with its evidence. */
+export interface ReviewCriterion {
+  readonly criterion: string;
+  readonly status: "met" | "unmet" | "spec_defect";
+  readonly evidence: string;
+}
+
+/** One `check:` command's run in a review. */
+export interface ReviewCheck {
+  readonly criterion: string;
+  readonly command: string;
+  readonly passed: boolean;
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  readonly outputTail: string;
+}
+
+/** The acceptance review of one attempt: its verdict and the evidence behind it. */
+export interface ReviewRecord {
+  readonly runId: string;
+  readonly itemId: string;
+  readonly attempt: number;
+  readonly verdict: "PASS" | "FAIL";
+  readonly reason: string;
+  /** Criteria not met (checks or reviewer), then spec defects, then the reviewer's other judgements. */
+  readonly criteria: readonly ReviewCriterion[];
+  readonly checks: readonly ReviewCheck[];
+  /** The reviewer's profile; absent when the plan names none or the checks already failed. */
+  readonly reviewer?: string;
+  readonly reviewerSessionId?: string;
+  readonly reviewerCostUsd?: number;
+  /** How many times the reviewer was asked (2 when its first answer could not be read). */
+  readonly reviewerAsks: number;
+  /** The end of the reviewer's last answer. */
+  readonly reviewerAnswer?: string;
+  readonly reviewedAt: string;
+}
+
 /** Something that happened in a run; the log `status` follows and reporters print. */
 export interface EventRecord {
   /** Assigned by the store, increasing: `listEvents(run, { afterId })` continues from here. */
@@ -247,6 +286,10 @@ export interface StateStore {
   getAttempt(runId: string, itemId: string, n: number): AttemptRecord | undefined;
   listAttempts(runId: string, itemId?: string): AttemptRecord[];
   recordGateRun(gate: NewGateRun): GateRunRecord;
+  /** Writes the review of an attempt (replacing an earlier one of the same attempt). */
+  recordReview(review: Lenient<ReviewRecord>): ReviewRecord;
+  /** Reviews of a run, by item (first-written order) then attempt. */
+  listReviews(runId: string): ReviewRecord[];
   listGateRuns(runId: string): GateRunRecord[];
   appendEvent(event: NewEvent): EventRecord;
   listEvents(runId: string, query?: EventQuery): EventRecord[];

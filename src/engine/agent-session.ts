@@ -30,6 +30,8 @@ export interface AgentSessionStart {
   readonly logDir: string;
   /** claude: the allow-list when the profile has none. */
   readonly allowedTools: readonly string[];
+  /** The item's budget in dollars, for agents that take one (claude). */
+  readonly maxBudgetUsd?: number;
   /** Who is blamed for changes to the user's checkout while the session runs. */
   readonly watch: WatchedAttempt;
   /** Called once the invocation is known to be valid, just before the process starts. */
@@ -57,6 +59,7 @@ export async function runAgentSession(s: AgentSessionStart): Promise<Result<Agen
     promptFile: s.promptFile,
     worktree: s.laneDir,
     allowedTools: s.profile.allowedTools ?? s.allowedTools,
+    ...(s.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: s.maxBudgetUsd }),
   });
   if (!invoked.ok) return err(invoked.error);
   const invocation = invoked.value;
@@ -141,10 +144,8 @@ export function sessionFailure(opts: {
     };
   }
   if (said.report.status === "BLOCKED") {
-    return {
-      outcome: "blocked",
-      reason: `${who} said it is blocked${said.report.notes === undefined ? "" : `: ${said.report.notes}`}`,
-    };
+    const why = said.report.statusDetail ?? said.report.notes;
+    return { outcome: "blocked", reason: `${who} said it is blocked${why === undefined ? "" : `: ${why}`}` };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as git from "../adapters/git/index.js";
 import { agentEnv } from "../adapters/agents/agent-env.js";
 import { defaultAllowedTools } from "../adapters/agents/claude.js";
-import { buildPrompt, type FeedbackEntry, type RelayEntry } from "../core/prompt.js";
+import { buildPrompt, type FailedCriterion, type FeedbackEntry, type RelayEntry } from "../core/prompt.js";
 import type { AttemptOutcome, CommitSummary } from "../core/state-types.js";
 import type { Item } from "../plan/types.js";
 import type { EngineContext } from "./context.js";
@@ -15,6 +15,7 @@ import { readLaneFacts } from "./git-facts.js";
 import { runGates } from "./gates.js";
 import { openLane, provisionLane } from "./lane.js";
 import { names } from "./paths.js";
+import { reviewAttempt } from "./review.js";
 
 /** What an attempt is started with. */
 export interface AttemptStart {
@@ -27,6 +28,8 @@ export interface AttemptStart {
   readonly feedback: readonly FeedbackEntry[];
   /** Which concurrent slot this attempt has (its port range). */
   readonly slot: number;
+  /** What is left of the item's dollar budget, passed to agents that take one. */
+  readonly maxBudgetUsd?: number;
 }
 
 /** How an attempt ended. `work` goes to the merge queue; everything else is a failure. */
@@ -37,12 +40,16 @@ export type AttemptResult =
       readonly commits: readonly CommitSummary[];
       readonly filesChanged: readonly string[];
       readonly notes?: string;
+      /** The agent said `STATUS: PARTIAL`: what it says remains (its NOTES), for a follow-up item. */
+      readonly partial?: string;
     }
   | {
       readonly kind: "failure";
       readonly outcome: Exclude<AttemptOutcome, "accepted" | "conflict">;
       readonly reason: string;
       readonly details?: string;
+      /** The criteria the review found unmet, quoted verbatim with what was found. */
+      readonly criteria?: readonly FailedCriterion[];
     };
 
 /** Runs one attempt to its end and records it. */
@@ -152,6 +159,7 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     logDir,
     allowedTools: defaultAllowedTools({ gates: ctx.plan.gates.preMerge, checks }),
     watch: { itemId: item.id, attempt: n },
+    ...(a.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: a.maxBudgetUsd }),
     onStart: (files) => ctx.store.updateAttempt(ctx.runId, item.id, n, files),
     onSpawn: (pid) => ctx.store.updateAttempt(ctx.runId, item.id, n, { pid }),
   });
@@ -229,33 +237,45 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
   if (gate !== undefined) {
     return end({ kind: "failure", outcome: "rejected", reason: gate.summary, details: gate.outputTail });
   }
-  for (const [i, criterion] of item.acceptance.entries()) {
-    if (criterion.check === undefined) continue;
-    const failed = await runGates({
-      ctx,
-      stage: "pre_merge",
-      commands: [criterion.check],
-      cwd: laneDir,
-      env: gateEnv,
-      logDir: join(logDir, `check-${i + 1}`),
-      itemId: item.id,
-      attempt: n,
+  const review = await reviewAttempt({
+    ctx,
+    item,
+    n,
+    laneDir,
+    startCommit: a.startCommit,
+    head: facts.head!,
+    env,
+    logDir,
+    ...(said.report.notes === undefined ? {} : { agentNotes: said.report.notes }),
+    ...(said.report.status === "PARTIAL" ? { partial: said.report.notes ?? "" } : {}),
+  });
+  // The reviewer's cost is the attempt's: the report and the budget count it with the agent's.
+  if (review.spent.costUsd > 0 || review.spent.tokensIn > 0 || review.spent.tokensOut > 0) {
+    spent.costUsd = (said.costUsd ?? 0) + review.spent.costUsd;
+    ctx.store.updateAttempt(ctx.runId, item.id, n, {
+      costUsd: spent.costUsd,
+      tokensIn: (said.tokensIn ?? 0) + review.spent.tokensIn,
+      tokensOut: (said.tokensOut ?? 0) + review.spent.tokensOut,
     });
-    if (failed !== undefined) {
-      return end({
-        kind: "failure",
-        outcome: "rejected",
-        reason: `acceptance criterion not met: "${criterion.text}" (check \`${criterion.check}\` ${failed.timedOut ? "timed out" : `exited ${failed.exitCode ?? "by signal"}`})`,
-        details: failed.outputTail,
-      });
-    }
   }
+  if (review.decision.verdict === "FAIL") {
+    const tails = review.decision.failed.map((f) => f.evidence).join("\n\n");
+    return end({
+      kind: "failure",
+      outcome: "rejected",
+      reason: review.decision.reason,
+      ...(tails === "" ? {} : { details: tails }),
+      criteria: review.decision.failed.map((f) => ({ criterion: f.criterion, evidence: f.evidence })),
+    });
+  }
+  const partial = said.report.status === "PARTIAL" ? (said.report.notes ?? "") : undefined;
   return end({
     kind: "work",
     head: facts.head!,
     commits: facts.commits,
     filesChanged: facts.filesChanged,
     ...(said.report.notes === undefined ? {} : { notes: said.report.notes }),
+    ...(partial === undefined ? {} : { partial }),
   });
 }
 

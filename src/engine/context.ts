@@ -4,6 +4,7 @@ import type { EventSink } from "../core/events.js";
 import type { Plan } from "../plan/types.js";
 import type { Mutex } from "../util/mutex.js";
 import type { CheckoutWatch } from "./checkout-watch.js";
+import type { AcceptedCheck } from "./criteria-gates.js";
 import type { FlotillaPaths } from "./paths.js";
 
 /** Tunables of the engine that are not plan keys (tests shorten them). */
@@ -16,6 +17,10 @@ export interface EngineOptions {
   /** First port of the range handed to lane k is portBase + k * portStride. */
   readonly portBase: number;
   readonly portStride: number;
+  /** Add a follow-up item for what a `STATUS: PARTIAL` attempt left (`run --no-followups` turns it off). */
+  readonly followUps: boolean;
+  /** Stop running agents when the budget is spent (`run --hard-budget`), not only new attempts. */
+  readonly hardBudget: boolean;
 }
 
 /** Defaults for EngineOptions. */
@@ -25,6 +30,8 @@ export const defaultEngineOptions: EngineOptions = {
   logCapBytes: 50 * 1024 * 1024,
   portBase: 41000,
   portStride: 10,
+  followUps: true,
+  hardBudget: false,
 };
 
 /** The context of one run, shared by its steps. */
@@ -51,4 +58,6 @@ export interface EngineContext {
    * registration and fails ("failed to read .../commondir") when one is being written at that moment.
    */
   readonly worktreeMutex: Mutex;
+  /** The checks of items merged so far: they run again with the post-merge and land gates. */
+  readonly acceptedChecks?: () => readonly AcceptedCheck[];
 }

@@ -6,6 +6,7 @@ import * as git from "../adapters/git/index.js";
 import { err, ok, type Result } from "../util/result.js";
 import type { EngineContext } from "./context.js";
 import { ensureGateWorktree } from "./gate-worktree.js";
+import { withAcceptedChecks } from "./criteria-gates.js";
 import { runGates } from "./gates.js";
 
 /** Why landing stopped. Nothing was lost: the integration branch still holds every merge. */
@@ -68,12 +69,13 @@ export async function landRun(ctx: EngineContext): Promise<Result<LandSuccess, L
       });
       intTip = commit;
     }
-    if (ctx.plan.gates.land.length > 0) {
+    const gates = withAcceptedChecks(ctx.plan.gates.land, ctx.acceptedChecks?.() ?? []);
+    if (gates.commands.length > 0) {
       const dir = await ensureGateWorktree(ctx, intTip);
       const failure = await runGates({
         ctx,
         stage: "land",
-        commands: ctx.plan.gates.land,
+        commands: gates.commands,
         cwd: dir,
         env: { ...ctx.baseEnv, FLOTILLA_RUN: ctx.runId, FLOTILLA_WORKTREE: dir, FLOTILLA_ROLE: "gate" },
         logDir: ctx.paths.runDir(ctx.runId),

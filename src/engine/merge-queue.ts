@@ -13,6 +13,7 @@ import * as git from "../adapters/git/index.js";
 import { nextStep, recordConflict, recordGate, startBatch, type BatchState } from "../core/merge-batch.js";
 import { classifyMerge, describeMerge } from "./conflicts/index.js";
 import type { EngineContext } from "./context.js";
+import { withAcceptedChecks } from "./criteria-gates.js";
 import { runGates, type GateFailure } from "./gates.js";
 import { ensureGateWorktree } from "./gate-worktree.js";
 
@@ -88,6 +89,10 @@ export function createMergeQueue(opts: {
         batches += 1;
         await mergeBatch({ ctx: opts.ctx, batch, number: batches, onDone: opts.onDone });
       }
+    } catch (e) {
+      // Reported before onIdle: a run loop woken by onIdle must already see the error, or it finds
+      // the queue idle, nothing pending, and ends as if the entry had never been queued.
+      opts.onError(e);
     } finally {
       busy = false;
       opts.onIdle();
@@ -96,7 +101,7 @@ export function createMergeQueue(opts: {
   return {
     enqueue(entry) {
       waiting.push(entry);
-      pump().catch(opts.onError);
+      void pump();
     },
     idle: () => !busy && waiting.length === 0,
   };
@@ -168,7 +173,8 @@ export async function mergeBatch(opts: {
     if (conflicted) continue;
     const run = state.gateRuns + 1;
     let failure: GateFailure | undefined;
-    if (ctx.plan.gates.postMerge.length > 0) {
+    const gates = withAcceptedChecks(ctx.plan.gates.postMerge, ctx.acceptedChecks?.() ?? []);
+    if (gates.commands.length > 0) {
       const dir = await ensureGateWorktree(ctx, top);
       const single = chain.length === 1 ? chain[0]!.entry : undefined;
       const logDir = join(ctx.paths.runDir(ctx.runId), "merges", `${opts.number}-${run}`);
@@ -176,7 +182,7 @@ export async function mergeBatch(opts: {
       failure = await runGates({
         ctx,
         stage: "post_merge",
-        commands: ctx.plan.gates.postMerge,
+        commands: gates.commands,
         cwd: dir,
         env: {
           ...ctx.baseEnv,
@@ -188,7 +194,8 @@ export async function mergeBatch(opts: {
         logDir,
         ...(single === undefined ? {} : { itemId: single.itemId, attempt: single.attempt }),
       });
-      if (failure !== undefined) failures.set(run, failure);
+      const broke = failure === undefined ? undefined : gates.owner(failure.command);
+      if (failure !== undefined) failures.set(run, broke === undefined ? failure : { ...failure, broke });
     }
     if (failure === undefined) {
       const moved = await git.updateRef({ cwd: ctx.repoDir, ref, newValue: top, oldValue: head });

@@ -6,10 +6,13 @@ import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import * as git from "../adapters/git/index.js";
 import { processStartTime } from "../adapters/process/group.js";
+import { createBudget } from "../core/budget.js";
+import { followUpItem } from "../core/follow-up.js";
 import { itemWeight } from "../core/plan-summary.js";
+import { selectRelay } from "../core/relay.js";
 import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
 import type { EventSink, RunEvent } from "../core/events.js";
-import type { FeedbackEntry, RelayEntry } from "../core/prompt.js";
+import type { FailedCriterion, FeedbackEntry, RelayEntry } from "../core/prompt.js";
 import type { AttemptOutcome, ItemStatus, JsonObject, RunStatus, StateStore } from "../core/state-types.js";
 import { buildGraph, computeWaves, conflictGroups } from "../graph/index.js";
 import type { Item, Plan } from "../plan/types.js";
@@ -19,7 +22,9 @@ import { runAttempt, type AttemptResult } from "./attempt.js";
 import { boundedDiff } from "./bounded-diff.js";
 import { defaultEngineOptions, type EngineContext, type EngineOptions } from "./context.js";
 import { createCheckoutWatch } from "./checkout-watch.js";
+import { acceptedChecks, judgeBreak } from "./criteria-gates.js";
 import { landRun } from "./land.js";
+import type { GateFailure } from "./gates.js";
 import { createMergeQueue, type MergeOutcome, type QueueEntry } from "./merge-queue.js";
 import { flotillaPaths, names } from "./paths.js";
 import { preflight, type PreflightProblem } from "./preflight.js";
@@ -203,6 +208,8 @@ interface Tracked {
   /** The last merge conflict this item had (its class is what the report shows). */
   conflict?: { readonly conflictClass: "medium" | "heavy"; readonly files: readonly string[] };
   relay?: RelayEntry;
+  /** What the agent said remains after `STATUS: PARTIAL` (a follow-up is added once it merges). */
+  partial?: string;
 }
 
 const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set([
@@ -214,31 +221,29 @@ const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set([
   "lost",
 ]);
 
-async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<RunStatus> {
-  const { plan, store } = ctx;
-  const graph = buildGraph(plan.items);
-  const groups = conflictGroups(plan.items);
-  const waves = plan.schedule === "waves" ? computeWaves(graph, groups, { weight: itemWeight }) : [];
-  const tracked = new Map<string, Tracked>(
-    plan.items.map((item) => [
-      item.id,
-      {
-        item,
-        sched: "pending",
-        queued: false,
-        attempts: 0,
-        retriesUsed: 0,
-        fixForwardsUsed: 0,
-        feedback: [],
-      },
-    ]),
-  );
+async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promise<RunStatus> {
+  const { plan, store } = runCtx;
+  // Items merged so far, in merge order: their checks join the later gates; the relay reads them.
+  const mergeOrder: string[] = [];
+  // `--hard-budget` stops running agents (not merges or the land) when the budget is spent.
+  const budgetStop = new AbortController();
+  const queueCtx: EngineContext = {
+    ...runCtx,
+    acceptedChecks: () => acceptedChecks(mergeOrder.map((id) => tracked.get(id)!.item)),
+  };
+  const ctx: EngineContext = { ...queueCtx, hardStop: AbortSignal.any([runCtx.hardStop, budgetStop.signal]) };
+  // Follow-ups of PARTIAL attempts join the run: the graph and waves are rebuilt with them.
+  const items: Item[] = [...plan.items];
+  let graph = buildGraph(items);
+  const wavesOf = () =>
+    plan.schedule === "waves" ? computeWaves(graph, conflictGroups(items), { weight: itemWeight }) : [];
+  let waves = wavesOf();
+  const tracked = new Map<string, Tracked>(plan.items.map((item) => [item.id, fresh(item)]));
   let wake: () => void = () => undefined;
   const woken = () => new Promise<void>((resolve) => (wake = resolve));
   let fatal: unknown;
   let agentsRunning = 0;
-  let spentUsd = 0;
-  let spentTokens = 0;
+  const budget = createBudget(plan);
   let budgetHit = false;
   const freeSlots: number[] = [];
   let nextSlot = 0;
@@ -273,9 +278,20 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     attempt: number,
     outcome: AttemptOutcome,
     reason: string,
-    details?: string,
+    more: {
+      details?: string | undefined;
+      criteria?: readonly FailedCriterion[] | undefined;
+      broke?: FeedbackEntry["broke"];
+    } = {},
   ) => {
-    t.feedback.push({ attempt, outcome, reason, ...(details === undefined ? {} : { details }) });
+    t.feedback.push({
+      attempt,
+      outcome,
+      reason,
+      ...(more.details === undefined ? {} : { details: more.details }),
+      ...(more.criteria === undefined ? {} : { criteria: more.criteria }),
+      ...(more.broke === undefined ? {} : { broke: more.broke }),
+    });
     if (
       RETRYABLE.has(outcome) &&
       t.retriesUsed < plan.retries &&
@@ -318,7 +334,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   };
 
   const queue = createMergeQueue({
-    ctx,
+    ctx: queueCtx,
     onIdle: () => {
       wake();
     },
@@ -340,6 +356,8 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
             conflictFiles: [...(t.conflict?.files ?? outcome.files)],
           });
           ctx.emit({ type: "merged", itemId: entry.itemId, attempt: entry.attempt, commit: outcome.commit });
+          mergeOrder.push(entry.itemId);
+          if (t.partial !== undefined && ctx.options.followUps) addFollowUp(t, t.partial);
           runProbe();
           break;
         case "conflict": {
@@ -373,16 +391,64 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
             resolutionFailed(t, entry, reason, outcome.failure.outputTail);
             break;
           }
+          if (outcome.failure.broke !== undefined) {
+            brokeCriterion(t, entry, outcome.failure);
+            break;
+          }
           store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, {
             outcome: "rejected",
             reason: outcome.failure.summary,
           });
-          failOrRetry(t, entry.attempt, "rejected", outcome.failure.summary, outcome.failure.outputTail);
+          failOrRetry(t, entry.attempt, "rejected", outcome.failure.summary, {
+            details: outcome.failure.outputTail,
+          });
           break;
       }
       wake();
     },
   });
+
+  // A merge that broke an accepted item's check: sent back naming it, or failed as a contradiction
+  // when it breaks the same criterion again after being told.
+  const brokeCriterion = (t: Tracked, entry: QueueEntry, failure: GateFailure) => {
+    const broke = failure.broke!;
+    const verdict = judgeBreak(t.feedback, broke);
+    store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, {
+      outcome: "rejected",
+      reason: verdict.reason,
+    });
+    const mark = { itemId: broke.itemId, criterion: broke.criterion };
+    if (verdict.kind === "retry") {
+      failOrRetry(t, entry.attempt, "rejected", verdict.reason, { details: failure.outputTail, broke: mark });
+      return;
+    }
+    t.feedback.push({ attempt: entry.attempt, outcome: "rejected", reason: verdict.reason, broke: mark });
+    ctx.emit({
+      type: "contradiction",
+      itemId: t.item.id,
+      attempt: entry.attempt,
+      other: broke.itemId,
+      criterion: broke.criterion,
+    });
+    t.sched = "failed";
+    setItem(t, "failed", verdict.reason);
+  };
+
+  // A merged PARTIAL attempt: what it left becomes a new item of the run, scheduled after it.
+  const addFollowUp = (t: Tracked, remaining: string) => {
+    const made = followUpItem({ parent: t.item, remaining, taken: new Set(tracked.keys()) });
+    if (!made.ok) {
+      ctx.emit({ type: "warning", itemId: t.item.id, message: made.error });
+      return;
+    }
+    const item = made.value;
+    items.push(item);
+    graph = buildGraph(items);
+    waves = wavesOf();
+    tracked.set(item.id, fresh(item));
+    store.upsertItems(ctx.runId, [{ id: item.id, status: "pending" }]);
+    ctx.emit({ type: "item-added", itemId: item.id, parent: t.item.id, title: item.title, remaining });
+  };
 
   // A medium conflict goes to a resolver first (it uses up neither retries nor fix-forwards); its
   // resolution comes back through the queue. When none starts, `note` may say why.
@@ -401,8 +467,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     t.queued = true;
     void runResolver({ ctx, item: t.item, profile: profile.value, entry, conflict: c, tree: c.tree, slot })
       .then((r) => {
-        spentUsd += r.spent.costUsd;
-        spentTokens += r.spent.tokensIn + r.spent.tokensOut;
+        budget.add(t.item.id, { costUsd: r.spent.costUsd, tokens: r.spent.tokensIn + r.spent.tokensOut });
         if (r.kind === "resolved") {
           queue.enqueue({ ...entry, resolution: r.resolution });
           return;
@@ -449,15 +514,17 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         item: t.item,
         n,
         startCommit,
-        relay: relayFor(t.item, tracked),
+        relay: relayFor(t.item, tracked, mergeOrder),
         feedback: await withDiffs(ctx, t.feedback),
         slot,
+        ...maxBudget(budget.itemLeftUsd(t.item)),
       });
       delete t.lane;
       const a = store.getAttempt(ctx.runId, t.item.id, n);
-      spentUsd += a?.costUsd ?? 0;
-      spentTokens += (a?.tokensIn ?? 0) + (a?.tokensOut ?? 0);
+      budget.add(t.item.id, { costUsd: a?.costUsd ?? 0, tokens: (a?.tokensIn ?? 0) + (a?.tokensOut ?? 0) });
       if (result.kind === "work") {
+        if (result.partial === undefined) delete t.partial;
+        else t.partial = result.partial;
         t.relay = {
           itemId: t.item.id,
           title: t.item.title,
@@ -473,7 +540,10 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         queue.enqueue({ itemId: t.item.id, title: t.item.title, attempt: n, head: result.head });
       } else {
         t.queued = false;
-        failOrRetry(t, n, result.outcome, result.reason, result.details);
+        failOrRetry(t, n, result.outcome, result.reason, {
+          details: result.details,
+          criteria: result.criteria,
+        });
       }
     })()
       .catch((e: unknown) => {
@@ -524,7 +594,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         lastPrediction = key;
         ctx.emit({ type: "conflicts-predicted", pairs });
       }
-      predicted = predictedConflictItems(result.predicted, plan.items);
+      predicted = predictedConflictItems(result.predicted, items);
       wake();
     } finally {
       probing = false;
@@ -564,16 +634,18 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         });
         setItem(t, "blocked", `a dependency did not merge: ${failedDeps.join(", ")}`);
       }
-      if (
-        !budgetHit &&
-        ((plan.budgetUsd !== undefined && spentUsd >= plan.budgetUsd) ||
-          (plan.budgetTokens !== undefined && spentTokens >= plan.budgetTokens))
-      ) {
+      if (!budgetHit && budget.runReached()) {
         budgetHit = true;
+        const spent = budget.total();
         ctx.emit({
-          type: "warning",
-          message: `budget reached (spent $${spentUsd.toFixed(2)}, ${spentTokens} tokens): no new attempts start`,
+          type: "budget-reached",
+          costUsd: spent.costUsd,
+          tokens: spent.tokens,
+          budgetUsd: plan.budgetUsd ?? null,
+          budgetTokens: plan.budgetTokens ?? null,
+          hard: ctx.options.hardBudget,
         });
+        if (ctx.options.hardBudget) budgetStop.abort();
       }
       const stopDispatch = budgetHit || (stop?.aborted ?? false) || ctx.hardStop.aborted;
       if (!stopDispatch) {
@@ -595,6 +667,11 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
         const claimed = new Set<string>();
         for (const id of start) {
           const t = tracked.get(id)!;
+          if (budget.itemReached(t.item)) {
+            t.sched = "failed";
+            setItem(t, "failed", `the item's budget was reached after ${t.attempts} attempt(s)`);
+            continue;
+          }
           const files = t.conflict?.files ?? [];
           if (files.some((f) => claimed.has(f))) continue;
           for (const f of files) claimed.add(f);
@@ -629,7 +706,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     }
   }
 
-  const interrupted = (stop?.aborted ?? false) || ctx.hardStop.aborted;
+  const interrupted = (stop?.aborted ?? false) || runCtx.hardStop.aborted;
   for (const t of tracked.values()) {
     if (t.sched === "pending") {
       t.sched = "failed";
@@ -653,7 +730,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     });
     return "failed";
   }
-  const landed = await landRun(ctx);
+  const landed = await landRun(queueCtx);
   if (!landed.ok) {
     ctx.emit({ type: "land-skipped", reason: landed.error.message });
     store.updateRun(ctx.runId, {});
@@ -667,12 +744,38 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   return failed.length === 0 ? "landed" : "partial";
 }
 
+// An item not started yet.
+function fresh(item: Item): Tracked {
+  return {
+    item,
+    sched: "pending",
+    queued: false,
+    attempts: 0,
+    retriesUsed: 0,
+    fixForwardsUsed: 0,
+    feedback: [],
+  };
+}
+
 function schedStates(tracked: ReadonlyMap<string, Tracked>): Map<string, SchedulerItemState> {
   return new Map([...tracked].map(([id, t]) => [id, t.sched]));
 }
 
-// What the item's merged dependencies (direct and transitive) did, nearest first, at most 10.
-function relayFor(item: Item, tracked: ReadonlyMap<string, Tracked>): RelayEntry[] {
+// What the item's merged dependencies (direct and transitive) did, nearest first, then the most
+// recently merged other items; bounded by selectRelay.
+function relayFor(
+  item: Item,
+  tracked: ReadonlyMap<string, Tracked>,
+  mergeOrder: readonly string[],
+): RelayEntry[] {
+  const recent = [...mergeOrder].reverse().flatMap((id) => {
+    const r = tracked.get(id)?.relay;
+    return r === undefined || id === item.id ? [] : [r];
+  });
+  return selectRelay({ dependencies: dependencyRelay(item, tracked), recent });
+}
+
+function dependencyRelay(item: Item, tracked: ReadonlyMap<string, Tracked>): RelayEntry[] {
   const out: RelayEntry[] = [];
   const seen = new Set<string>();
   const queue = [...item.dependsOn];
@@ -686,6 +789,10 @@ function relayFor(item: Item, tracked: ReadonlyMap<string, Tracked>): RelayEntry
     queue.push(...t.item.dependsOn);
   }
   return out;
+}
+
+function maxBudget(left: number | undefined): { maxBudgetUsd?: number } {
+  return left === undefined ? {} : { maxBudgetUsd: left };
 }
 
 // Feedback that points at an earlier attempt's diff gets the diff itself (bounded), read from git.

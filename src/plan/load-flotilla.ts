@@ -144,16 +144,19 @@ function crossChecks(src: PlanSource, data: Raw): Diagnostic[] {
   checkRef(["agent"]);
   checkRef(["review", "reviewer"]);
   checkRef(["merge", "resolver"]);
-  const resolver = valueAt(data, ["merge", "resolver"]);
-  if (typeof resolver === "string" && known.has(resolver) && adapterOf(resolver, agents) === "shell") {
-    const what = resolver === "shell" ? `"shell" is` : `${q(resolver)} uses`;
+  const notShell = (path: Path, cannot: string): void => {
+    const name = valueAt(data, path);
+    if (typeof name !== "string" || !known.has(name) || adapterOf(name, agents) !== "shell") return;
+    const what = name === "shell" ? `"shell" is` : `${q(name)} uses`;
     out.push(
       diagnostic(
-        valueSpan(src, ["merge", "resolver"]),
-        `${what} the shell agent, which only runs an item's "run:" command and cannot resolve conflicts; name another agent profile`,
+        valueSpan(src, path),
+        `${what} the shell agent, which only runs an item's "run:" command and cannot ${cannot}; name another agent profile`,
       ),
     );
-  }
+  };
+  notShell(["merge", "resolver"], "resolve conflicts");
+  notShell(["review", "reviewer"], "review work");
 
   const planAgent = typeof data.agent === "string" ? data.agent : DEFAULT_AGENT;
   items.forEach((item, i) => {
@@ -285,6 +288,8 @@ function toItem(item: ItemFile, planAgent: string, loc: Item["loc"]): Item {
     ...(item.estimate != null ? { estimateSeconds: item.estimate } : {}),
     agent: item.agent ?? planAgent,
     ...(item.run != null ? { run: item.run } : {}),
+    ...(item.budget_usd != null ? { budgetUsd: item.budget_usd } : {}),
+    ...(item.budget_tokens != null ? { budgetTokens: item.budget_tokens } : {}),
     loc,
   };
 }

@@ -52,6 +52,8 @@ export const itemSchema = z.strictObject({
   estimate: durationString.nullish(),
   agent: text.nullish(),
   run: text.nullish(),
+  budget_usd: z.number().positive().nullish(),
+  budget_tokens: whole().positive().nullish(),
 });
 
 /** A plan's own agent profile: a built-in with options, or a command. */

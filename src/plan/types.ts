@@ -54,6 +54,9 @@ export interface Item {
   readonly agent: string;
   /** The command of a `shell` agent, run with sh -c in the lane. */
   readonly run?: string;
+  /** The item's own budget over all its attempts (agents' reported cost, and tokens). */
+  readonly budgetUsd?: number;
+  readonly budgetTokens?: number;
   /** Where the item is defined. */
   readonly loc: SourceLocation;
 }

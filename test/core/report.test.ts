@@ -296,3 +296,34 @@ test("counts have every item state", () => {
     "cancelled",
   ]);
 });
+
+test("a follow-up item's title comes from the event that added it (status and report)", () => {
+  const added = {
+    id: 9,
+    runId: run.id,
+    at: NOW.toISOString(),
+    type: "item-added",
+    itemId: "docs-rest-1",
+    data: {
+      type: "item-added",
+      itemId: "docs-rest-1",
+      parent: "docs",
+      title: "Docs (the rest)",
+      remaining: "p2",
+    },
+  };
+  const withFollowUp = [...items, { ...items[0]!, id: "docs-rest-1", status: "pending" as const }];
+  const v = buildStatusView({
+    run: { ...run, status: "running" },
+    items: withFollowUp,
+    attempts,
+    now: NOW,
+    events: [added],
+  });
+  assert.equal(v.items.find((i) => i.id === "docs-rest-1")?.title, "Docs (the rest)");
+  const r = buildReport({ run, items: withFollowUp, attempts, gateRuns, events: [added], now: NOW });
+  assert.equal(r.items.find((i) => i.id === "docs-rest-1")?.title, "Docs (the rest)");
+  assert.deepEqual(r.follow_ups, [
+    { item: "docs-rest-1", parent: "docs", title: "Docs (the rest)", remaining: "p2", status: "pending" },
+  ]);
+});

@@ -67,7 +67,8 @@ async function scenario(t: TestContext, opts: ScenarioOptions): Promise<Ran> {
       if (ctx.turn === 0) {
         const text = firstUserText(ctx.body);
         const attempt = /^Attempt: (\d+)$/m.exec(text)?.[1] ?? "?";
-        prompts.set(`${ctx.item ?? "?"}#${attempt}`, text);
+        const role = /^Role: reviewer$/m.test(text) ? ":review" : "";
+        prompts.set(`${ctx.item ?? "?"}#${attempt}${role}`, text);
       }
       return opts.script(ctx);
     },
@@ -321,8 +322,15 @@ items:
       assert.ok(gammaPrompt.includes("- Files changed: alpha.txt"), gammaPrompt);
       assert.ok(gammaPrompt.includes(`- Commit ${alphaSha.slice(0, 10)}: alpha: add alpha.txt`), gammaPrompt);
       assert.ok(gammaPrompt.includes("- Notes: alpha.txt holds the greeting"), gammaPrompt);
-      assert.equal(gammaPrompt.includes("### beta"), false, "beta is not gamma's dependency");
-      assert.equal((r.prompts.get("alpha#1") ?? "").includes("What earlier items did"), false);
+      // beta is no dependency of gamma: relayed only as a recent merge, and marked so.
+      const betaAt = gammaPrompt.indexOf("### beta");
+      if (betaAt >= 0) {
+        assert.ok(
+          gammaPrompt.slice(betaAt).includes("- Status: merged (recently; not a dependency of this item)"),
+          gammaPrompt,
+        );
+      }
+      assert.equal((r.prompts.get("alpha#1") ?? "").includes("## Prior results"), false);
     },
   );
 
@@ -491,7 +499,9 @@ items:
     "the agent may run the plan's gate command by default; other commands are denied",
     { timeout: 60_000 },
     async (t) => {
-      const said: (string | undefined)[] = [];
+      // Keyed by turn, not pushed in order: a request the CLI repeats (a slow reply under load)
+      // must not shift which tool result is which.
+      const said = new Map<number, string | undefined>();
       const r = await scenario(t, {
         plan: `version: 1
 name: e2e-allow
@@ -504,7 +514,7 @@ items:
     title: Checks what it is judged by
 `,
         script: (ctx) => {
-          said.push(ctx.lastToolResult);
+          said.set(ctx.turn, ctx.lastToolResult);
           switch (ctx.turn) {
             case 0:
               return { bash: "printenv FLOTILLA_ITEM" };
@@ -515,13 +525,13 @@ items:
                 bash: "printf 'envy\\n' > envy.txt && git add -A && git commit -qm 'envy: add envy.txt'",
               };
             default:
-              return { text: `The gate command printed ${said[1] ?? "?"}.\nSTATUS: COMPLETE` };
+              return { text: `The gate command printed ${said.get(1) ?? "?"}.\nSTATUS: COMPLETE` };
           }
         },
       });
       console.log(`# allow-list scenario ended in ${r.ms} ms`);
       assertEnded(r, "landed", 0);
-      assert.equal(said[1], "envy", "the gate command ran for the agent and saw FLOTILLA_ITEM");
+      assert.equal(said.get(1), "envy", "the gate command ran for the agent and saw FLOTILLA_ITEM");
       const a = onlyAttempt(r, "envy");
       assert.deepEqual(a.permission_denials, ["Bash: printenv HOME"], "off the allow-list: denied");
       assert.equal(a.outcome, "accepted");
@@ -535,6 +545,60 @@ items:
         [["pre_merge", "printenv FLOTILLA_ITEM", true, "envy"]],
       );
       assert.equal(r.repo.git("show", "main:envy.txt"), "envy");
+    },
+  );
+  test(
+    "reviewer FAIL then PASS: the second attempt's prompt holds the feedback with the criterion verbatim",
+    { timeout: 120_000 },
+    async (t) => {
+      const criterion = "polite.txt says `please` (in lower case)";
+      let reviews = 0;
+      const agent = writer("polite.txt", "polite: add polite.txt", "wrote polite.txt");
+      const r = await scenario(t, {
+        plan: `version: 1
+name: e2e-review
+retries: 1
+timeout: 60s
+review:
+  reviewer: claude
+items:
+  - id: polite
+    title: Write polite.txt
+    acceptance:
+      - "${criterion}"
+`,
+        script: (ctx) => {
+          if (!/^Role: reviewer$/m.test(firstUserText(ctx.body))) return agent(ctx);
+          reviews += 1;
+          const verdict =
+            reviews === 1
+              ? {
+                  verdict: "FAIL",
+                  criteria: [{ criterion, status: "unmet", evidence: "polite.txt:1 has no please" }],
+                }
+              : { verdict: "PASS", criteria: [{ criterion, status: "met", evidence: "polite.txt:1" }] };
+          return { text: `Checked.\n\n\`\`\`json\n${JSON.stringify(verdict)}\n\`\`\`` };
+        },
+      });
+      console.log(`# review scenario ended in ${r.ms} ms`);
+      assertEnded(r, "landed", 0);
+      assert.equal(reviews, 2, story(r));
+      const polite = item(r, "polite");
+      assert.deepEqual(
+        polite.attempts.map((a) => a.outcome),
+        ["rejected", "accepted"],
+      );
+      assert.equal(polite.attempts[0]!.reason, `the reviewer found unmet criteria: "${criterion}"`);
+      // What the scripted model received: the reviewer saw the criterion; the retry got the feedback.
+      const review1 = r.prompts.get("polite#1:review") ?? "";
+      assert.ok(review1.includes(`1. ${criterion}`), review1);
+      assert.ok(review1.includes("+from polite.txt"), "the reviewer saw the diff");
+      const second = r.prompts.get("polite#2") ?? "";
+      const feedback = second.slice(second.indexOf("## Previous attempt feedback"));
+      assert.ok(second.includes("## Previous attempt feedback"), second);
+      assert.ok(feedback.includes(`> ${criterion}\n`), feedback);
+      assert.ok(feedback.includes("polite.txt:1 has no please"), feedback);
+      assert.equal(r.repo.git("show", "main:polite.txt"), "from polite.txt");
     },
   );
 });

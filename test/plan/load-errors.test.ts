@@ -448,6 +448,17 @@ describe("flotilla plan diagnostics", () => {
       ].join("\n"),
     );
   });
+  test("a reviewer that is the shell agent", () => {
+    const text = "version: 1\nname: demo\nreview:\n  reviewer: shell\nitems:\n  - id: a\n    title: A\n";
+    assert.equal(
+      printed(text),
+      [
+        `plan.yaml:4:13 error: "shell" is the shell agent, which only runs an item's "run:" command and cannot review work; name another agent profile`,
+        "  4 |   reviewer: shell",
+        "    |             ^~~~~",
+      ].join("\n"),
+    );
+  });
   test("version 2", () => {
     const text = "version: 2\nname: demo\nitems:\n  - id: a\n    title: A\n";
     assert.equal(

@@ -11,6 +11,16 @@ function load(name: string): Plan {
 }
 
 describe("loadPlan (flotilla format)", () => {
+  test("an item's own budget keys are read; a bad one is an error", () => {
+    const text = (v: string) =>
+      `version: 1\nname: b\nbudget_usd: 5\nitems:\n  - id: a\n    title: A\n    budget_usd: ${v}\n    budget_tokens: 1000\n`;
+    const r = loadPlan({ file: "plan.yaml", text: text("1.5") });
+    assert.ok(r.ok, r.ok ? "" : JSON.stringify(r.error));
+    assert.equal(r.value.budgetUsd, 5);
+    assert.equal(r.value.items[0]!.budgetUsd, 1.5);
+    assert.equal(r.value.items[0]!.budgetTokens, 1000);
+    assert.equal(loadPlan({ file: "plan.yaml", text: text("-1") }).ok, false);
+  });
   test("fills in every default from DESIGN.md", () => {
     const p = load("flotilla-minimal.yaml");
     assert.equal(p.format, "flotilla");

@@ -21,6 +21,8 @@ export interface ClaudeArgvOptions {
   readonly model?: string;
   /** The executable (default `claude`, found on PATH). */
   readonly bin?: string;
+  /** The item's budget: the CLI stops the session when its cost reaches it. */
+  readonly maxBudgetUsd?: number;
 }
 
 /**
@@ -42,6 +44,7 @@ export function claudeArgv(options: ClaudeArgvOptions): readonly string[] {
     mode,
     ...(tools.length > 0 ? ["--allowedTools", ...tools] : []),
     ...(model === undefined ? [] : ["--model", model]),
+    ...(options.maxBudgetUsd === undefined ? [] : ["--max-budget-usd", String(options.maxBudgetUsd)]),
     "--",
     promptArgument(options.prompt, options.promptFile),
   ];

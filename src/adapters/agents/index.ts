@@ -47,6 +47,8 @@ export interface AgentInvocationOptions {
   readonly allowedTools?: readonly string[];
   /** claude: the permission mode when the profile has none (default acceptEdits). */
   readonly permissionMode?: string;
+  /** claude: the item's budget in dollars (`--max-budget-usd`); other agents take none. */
+  readonly maxBudgetUsd?: number;
   /** Executables for the built-ins (default: their names on PATH), e.g. node_modules/.bin/claude. */
   readonly bins?: Partial<Record<BuiltinAgent, string>>;
 }
@@ -84,6 +86,7 @@ export function agentInvocation(options: AgentInvocationOptions): Result<AgentIn
           promptFile,
           ...(options.allowedTools === undefined ? {} : { allowedTools: options.allowedTools }),
           ...(options.permissionMode === undefined ? {} : { permissionMode: options.permissionMode }),
+          ...(options.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: options.maxBudgetUsd }),
           ...bin("claude"),
         }),
         output: "claude-json",

@@ -118,7 +118,28 @@ CREATE TABLE events (
 CREATE INDEX events_by_run ON events (run_id, id);
 `;
 
+const V2 = `
+CREATE TABLE reviews (
+  run_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  verdict TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  criteria TEXT NOT NULL CHECK (json_valid(criteria)),
+  checks TEXT NOT NULL CHECK (json_valid(checks)),
+  reviewer TEXT,
+  reviewer_session_id TEXT,
+  reviewer_cost_usd REAL,
+  reviewer_asks INTEGER NOT NULL,
+  reviewer_answer TEXT,
+  reviewed_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, item_id, attempt),
+  FOREIGN KEY (run_id, item_id, attempt) REFERENCES attempts (run_id, item_id, n) ON DELETE CASCADE
+) STRICT;
+`;
+
 /** Every migration, in order; the schema version this code writes is its length. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: "runs, items, attempts, gate runs, events", up: (db) => db.exec(V1) },
+  { version: 2, description: "reviews: the acceptance verdict of each attempt", up: (db) => db.exec(V2) },
 ];

@@ -18,7 +18,9 @@ import {
   type ItemRecord,
   type NewEvent,
   type NewGateRun,
+  type Lenient,
   type NewRun,
+  type ReviewRecord,
   type RunFilter,
   type RunPatch,
   type RunRecord,
@@ -28,7 +30,14 @@ import { err, ok, type Result } from "../../util/result.js";
 import { recordToParams, rowToRecord, toSql, type SqlValue, type TableColumns } from "./columns.js";
 import { classifySqliteError, moveAsideAdvice, WORK_IS_SAFE } from "./errors.js";
 import { APPLICATION_ID, MIGRATIONS, type Migration } from "./migrations.js";
-import { attemptColumns, eventColumns, gateRunColumns, itemColumns, runColumns } from "./tables.js";
+import {
+  attemptColumns,
+  eventColumns,
+  gateRunColumns,
+  itemColumns,
+  reviewColumns,
+  runColumns,
+} from "./tables.js";
 
 /** How to open the state database. */
 export interface OpenStateStoreOptions {
@@ -353,6 +362,36 @@ function createStore(db: Database.Database, file: string, clock: () => Date): St
       (sql("SELECT * FROM gate_runs WHERE run_id = ? ORDER BY id").all(runId) as Row[]).map((r) =>
         rowToRecord(gateRunColumns.all, r),
       ),
+
+    recordReview(review: Lenient<ReviewRecord>): ReviewRecord {
+      return write(() => {
+        if (getAttempt(review.runId, review.itemId, review.attempt) === undefined) {
+          throw notFound(`Attempt ${review.attempt} of item ${review.itemId} of run ${review.runId}`);
+        }
+        sql("DELETE FROM reviews WHERE run_id = ? AND item_id = ? AND attempt = ?").run(
+          review.runId,
+          review.itemId,
+          review.attempt,
+        );
+        sql(insertSql("reviews", reviewColumns)).run(recordToParams(reviewColumns, review));
+        return rowToRecord(
+          reviewColumns,
+          sql("SELECT * FROM reviews WHERE run_id = ? AND item_id = ? AND attempt = ?").get(
+            review.runId,
+            review.itemId,
+            review.attempt,
+          ) as Row,
+        );
+      });
+    },
+
+    listReviews: (runId) =>
+      (
+        sql(
+          "SELECT r.* FROM reviews r JOIN items i ON i.run_id = r.run_id AND i.id = r.item_id " +
+            "WHERE r.run_id = ? ORDER BY i.rowid, r.attempt",
+        ).all(runId) as Row[]
+      ).map((r) => rowToRecord(reviewColumns, r)),
 
     appendEvent(event: NewEvent): EventRecord {
       return write(() => {

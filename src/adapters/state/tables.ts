@@ -5,6 +5,7 @@ import type {
   EventRecord,
   GateRunRecord,
   ItemRecord,
+  ReviewRecord,
   RunRecord,
 } from "../../core/state-types.js";
 import { columns, type TableColumns } from "./columns.js";
@@ -117,3 +118,20 @@ export const eventColumns = autoId(
     data: ["data", "json"],
   }),
 );
+
+/** The `reviews` table (schema version 2). */
+export const reviewColumns = columns<ReviewRecord>({
+  runId: ["run_id", "text"],
+  itemId: ["item_id", "text"],
+  attempt: ["attempt", "int"],
+  verdict: ["verdict", "text"],
+  reason: ["reason", "text"],
+  criteria: ["criteria", "json"],
+  checks: ["checks", "json"],
+  reviewer: ["reviewer", "text?"],
+  reviewerSessionId: ["reviewer_session_id", "text?"],
+  reviewerCostUsd: ["reviewer_cost_usd", "real?"],
+  reviewerAsks: ["reviewer_asks", "int"],
+  reviewerAnswer: ["reviewer_answer", "text?"],
+  reviewedAt: ["reviewed_at", "text"],
+});

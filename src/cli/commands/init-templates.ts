@@ -12,6 +12,11 @@ agent: claude                 # default agent profile: claude, codex, gemini, ai
 retries: 2                    # extra attempts after a failed gate, review or crash
 timeout: 30m                  # per attempt
 conflicts: avoid              # items whose touches overlap do not run at once
+# budget_usd: 20              # no new attempt starts once agents reported this much (items take it too)
+# budget_tokens: 5000000      # the same in tokens
+
+# review:
+#   reviewer: claude          # agent profile that judges each attempt against its acceptance criteria (read-only)
 
 merge:
   batch: 4                    # finished branches gated together; a failing batch is bisected
@@ -39,6 +44,8 @@ items:
       Create src/greeting.js exporting greet(name) that returns "Hello, <name>!".
     acceptance:
       - greet("Ada") returns "Hello, Ada!"
+      - text: src/greeting.js exists   # a check runs in the lane, and again after every later merge
+        check: test -f src/greeting.js
     touches: ["src/greeting.js"]
     estimate: 10m
 

@@ -29,10 +29,13 @@ export async function runCommand(opts: { io: CliIO; planFile: string; flags: Run
     restart: flags.restart === true,
     allowNested: flags.allowNested === true,
     json: flags.json === true,
+    engineOptions: { followUps: flags.followups !== false, hardBudget: flags.hardBudget === true },
     overrides: {
       ...(flags.maxParallel === undefined ? {} : { max_parallel: flags.maxParallel }),
       ...(flags.agent === undefined ? {} : { agent: flags.agent }),
       ...(flags.land === undefined ? {} : { land: flags.land }),
+      ...(flags.followups === false ? { followups: false } : {}),
+      ...(flags.hardBudget === true ? { hard_budget: true } : {}),
     },
   });
 }

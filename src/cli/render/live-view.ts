@@ -128,6 +128,10 @@ export function createLiveView(opts: LiveViewOptions): LiveView {
         break;
       }
       case "resolution-rejected":
+      case "review-ended":
+      case "item-added":
+      case "contradiction":
+      case "budget-reached":
       case "agent-exited":
       case "conflicts-predicted":
       case "gate-ended":
@@ -280,6 +284,19 @@ export function describe(e: RunEvent, runId?: string): string {
     }
     case "resolution-rejected":
       return `${e.itemId} attempt ${e.attempt} resolved merge rejected: ${safe(e.reason)}`;
+    case "review-ended": {
+      const defects =
+        e.specDefects.length === 0
+          ? ""
+          : `; spec defects: ${e.specDefects.map((d) => `"${safe(d.criterion)}"`).join(", ")}`;
+      return `${e.itemId} attempt ${e.attempt} review ${e.verdict}: ${safe(e.reason)}${defects}`;
+    }
+    case "item-added":
+      return `${e.itemId} added: a follow-up of ${e.parent} for what it left (${safe(e.title)})`;
+    case "contradiction":
+      return `${e.itemId} attempt ${e.attempt} contradicts ${e.other}: ${safe(e.criterion)}`;
+    case "budget-reached":
+      return `budget reached (${formatUsd(e.costUsd)}, ${e.tokens} tokens): no new attempts start${e.hard ? "; running agents are stopped" : ""}`;
     case "landed":
       return `landed on ${e.base} at ${shortSha(e.commit)}`;
     case "land-skipped":
@@ -304,6 +321,10 @@ function isNotable(e: RunEvent): boolean {
     case "resolver-started":
     case "resolver-ended":
     case "resolution-rejected":
+    case "review-ended":
+    case "item-added":
+    case "contradiction":
+    case "budget-reached":
     case "landed":
     case "land-skipped":
     case "warning":

@@ -3,6 +3,7 @@
 import type { Report, ReportAttempt, ReportItem, StatusCounts } from "../../core/report-types.js";
 import { ITEM_STATUSES, nextSteps } from "../../core/report.js";
 import { formatDuration } from "../../util/format-duration.js";
+import { reviewLines } from "./review-text.js";
 
 /** Renders a report as aligned plain text. */
 export function renderReportText(r: Report): string {
@@ -31,6 +32,7 @@ export function renderReportText(r: Report): string {
       `${plural(totals.gate_runs, "gate run")} (${totals.gate_failures} failed)`,
   );
   lines.push(`  items: ${formatCounts(totals.items_by_status)}`);
+  lines.push(...reviewLines(r));
 
   const failedGates = r.gates.filter((g) => !g.passed);
   if (failedGates.length > 0) {

@@ -33,3 +33,17 @@ test("parseAgentReport: nothing to find, or words that only look like it", () =>
   assert.deepEqual(parseAgentReport("STATUS: DONE"), {});
   assert.deepEqual(parseAgentReport("STATUS: COMPLETED"), {});
 });
+
+test("parseAgentReport: the reason on the STATUS line is kept (BLOCKED with why)", () => {
+  assert.deepEqual(
+    parseAgentReport("Tried.\nSTATUS: BLOCKED the API key for the payment sandbox is missing"),
+    {
+      status: "BLOCKED",
+      statusDetail: "the API key for the payment sandbox is missing",
+    },
+  );
+  assert.deepEqual(parseAgentReport("**STATUS:** BLOCKED — no access to the database"), {
+    status: "BLOCKED",
+    statusDetail: "no access to the database",
+  });
+});

@@ -1,0 +1,49 @@
+// The follow-up of a PARTIAL attempt: a new item `<id>-rest-<n>` holding what the agent said remains,
+// depending on the item it continues and touching the same paths. Pure; the id is validated like a
+// plan's (it becomes a branch and folder name).
+import { validateId } from "../plan/ids.js";
+import type { Item } from "../plan/types.js";
+import { err, ok, type Result } from "../util/result.js";
+
+/** Builds the follow-up item of `parent`, with an id not in `taken`. */
+export function followUpItem(opts: {
+  readonly parent: Item;
+  /** What the agent listed as remaining (its NOTES after `STATUS: PARTIAL`). */
+  readonly remaining: string;
+  readonly taken: ReadonlySet<string>;
+}): Result<Item, string> {
+  const { parent } = opts;
+  // A follow-up of a follow-up counts on from the same root: a-rest-1, a-rest-2, not a-rest-1-rest-1.
+  const root = parent.id.replace(/-rest-\d+$/, "");
+  let n = 1;
+  while (opts.taken.has(`${root}-rest-${n}`)) n += 1;
+  const id = `${root}-rest-${n}`;
+  const valid = validateId(id);
+  if (!valid.ok)
+    return err(`no follow-up of ${parent.id} was added: its id "${id}" is invalid (${valid.reason})`);
+  const remaining =
+    opts.remaining.trim() === "" ? "(the agent did not list what remains)" : opts.remaining.trim();
+  const description = [
+    parent.description.trimEnd(),
+    "",
+    `## What remains (item ${parent.id} did part of this and said the rest is left)`,
+    "",
+    remaining,
+  ]
+    .join("\n")
+    .trim();
+  return ok({
+    id,
+    title: `${parent.title} (the rest)`,
+    description,
+    acceptance: [],
+    dependsOn: [parent.id],
+    touches: parent.touches,
+    priority: parent.priority,
+    agent: parent.agent,
+    ...(parent.run === undefined ? {} : { run: parent.run }),
+    ...(parent.budgetUsd === undefined ? {} : { budgetUsd: parent.budgetUsd }),
+    ...(parent.budgetTokens === undefined ? {} : { budgetTokens: parent.budgetTokens }),
+    loc: parent.loc,
+  });
+}
