@@ -153,7 +153,8 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     allowedTools: defaultAllowedTools({ gates: ctx.plan.gates.preMerge, checks }),
     watch: { itemId: item.id, attempt: n },
     onStart: (files) => ctx.store.updateAttempt(ctx.runId, item.id, n, files),
-    onSpawn: (pid) => ctx.store.updateAttempt(ctx.runId, item.id, n, { pid }),
+    onSpawn: (who) =>
+      ctx.store.updateAttempt(ctx.runId, item.id, n, { pid: who.pid, pidStartTime: who.startTime }),
   });
   if (!ran.ok) {
     return finish({
