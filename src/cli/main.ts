@@ -48,12 +48,25 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option("--agent <profile>", "override the default agent profile")
     .addOption(new Option("--land <mode>", "override land").choices(["merge", "ff", "none"]))
     .option("--dry-run", "validate and print what would run, then stop")
-    .option("--restart", "start over even if an unfinished run of this plan exists")
+    .addOption(
+      new Option("--restart", "start over even if an unfinished run of this plan exists").conflicts("resume"),
+    )
+    .option("--resume", "continue this plan's unfinished run")
     .option("--allow-nested", "allow running inside a flotilla lane")
     .option("--json", "print the final report as JSON")
     .action(async (plan: string, opts: RunFlags) => {
       const { runCommand } = await import("./commands/run.js");
       code = await runCommand({ io, planFile: plan, flags: opts });
+    });
+
+  program
+    .command("resume")
+    .description("continue an interrupted run (default: the newest unfinished one)")
+    .argument("[run]", "run id")
+    .option("--json", "print the final report as JSON")
+    .action(async (run: string | undefined, opts: { json?: boolean }) => {
+      const { resumeCommand } = await import("./commands/resume.js");
+      code = await resumeCommand({ io, runId: run, json: opts.json === true });
     });
 
   program
@@ -114,6 +127,7 @@ export interface RunFlags {
   readonly land?: "merge" | "ff" | "none";
   readonly dryRun?: boolean;
   readonly restart?: boolean;
+  readonly resume?: boolean;
   readonly allowNested?: boolean;
   readonly json?: boolean;
 }

@@ -17,6 +17,8 @@ export interface RunSessionOptions {
   readonly plan: Plan;
   readonly cwd: string;
   readonly restart?: boolean;
+  /** Continue an unfinished run instead of starting one (`resume`, `run --resume`). */
+  readonly resume?: { readonly runId?: string };
   readonly allowNested?: boolean;
   readonly json?: boolean;
   readonly overrides?: JsonObject;
@@ -69,6 +71,7 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
       stop: stop.signal,
       hardStop: hard.signal,
       restart: opts.restart === true,
+      ...(opts.resume === undefined ? {} : { resume: opts.resume }),
       allowNested: opts.allowNested === true,
       ...(opts.overrides === undefined ? {} : { overrides: opts.overrides }),
       ...(opts.engineOptions === undefined ? {} : { options: opts.engineOptions }),

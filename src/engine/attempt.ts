@@ -12,9 +12,9 @@ import type { EngineContext } from "./context.js";
 import { runAgentSession, sessionFailure } from "./agent-session.js";
 import type { CheckoutChange, WatchedAttempt } from "./checkout-watch.js";
 import { readLaneFacts } from "./git-facts.js";
-import { runGates } from "./gates.js";
 import { openLane, provisionLane } from "./lane.js";
 import { names } from "./paths.js";
+import { judgeWork } from "./verify-lane.js";
 
 /** What an attempt is started with. */
 export interface AttemptStart {
@@ -214,50 +214,19 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     });
   }
 
-  ctx.store.updateItem(ctx.runId, item.id, { status: "verifying" });
-  ctx.emit({ type: "item-state", itemId: item.id, state: "verifying" });
-  const gateEnv = { ...env, FLOTILLA_ROLE: "gate" };
-  const gate = await runGates({
-    ctx,
-    stage: "pre_merge",
-    commands: ctx.plan.gates.preMerge,
-    cwd: laneDir,
-    env: gateEnv,
-    logDir,
-    itemId: item.id,
-    attempt: n,
-  });
-  if (gate !== undefined) {
-    return end({ kind: "failure", outcome: "rejected", reason: gate.summary, details: gate.outputTail });
-  }
-  for (const [i, criterion] of item.acceptance.entries()) {
-    if (criterion.check === undefined) continue;
-    const failed = await runGates({
+  const head = facts.head!;
+  return end(
+    await judgeWork({
       ctx,
-      stage: "pre_merge",
-      commands: [criterion.check],
-      cwd: laneDir,
-      env: gateEnv,
-      logDir: join(logDir, `check-${i + 1}`),
-      itemId: item.id,
-      attempt: n,
-    });
-    if (failed !== undefined) {
-      return end({
-        kind: "failure",
-        outcome: "rejected",
-        reason: `acceptance criterion not met: "${criterion.text}" (check \`${criterion.check}\` ${failed.timedOut ? "timed out" : `exited ${failed.exitCode ?? "by signal"}`})`,
-        details: failed.outputTail,
-      });
-    }
-  }
-  return end({
-    kind: "work",
-    head: facts.head!,
-    commits: facts.commits,
-    filesChanged: facts.filesChanged,
-    ...(said.report.notes === undefined ? {} : { notes: said.report.notes }),
-  });
+      item,
+      n,
+      laneDir,
+      env,
+      logDir,
+      facts: { ...facts, head },
+      notes: said.report.notes,
+    }),
+  );
 }
 
 /** The violation text: certain when this agent was the only one running, a suspicion otherwise. */

@@ -10,7 +10,14 @@ import { itemWeight } from "../core/plan-summary.js";
 import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
 import type { EventSink, RunEvent } from "../core/events.js";
 import type { FeedbackEntry, RelayEntry } from "../core/prompt.js";
-import type { AttemptOutcome, ItemStatus, JsonObject, RunStatus, StateStore } from "../core/state-types.js";
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  ItemStatus,
+  JsonObject,
+  RunStatus,
+  StateStore,
+} from "../core/state-types.js";
 import { buildGraph, computeWaves, conflictGroups } from "../graph/index.js";
 import type { Item, Plan } from "../plan/types.js";
 import { createMutex } from "../util/mutex.js";
@@ -25,6 +32,8 @@ import { flotillaPaths, names } from "./paths.js";
 import { preflight, type PreflightProblem } from "./preflight.js";
 import { predictedConflictItems, probeLanes, type ProbeLane } from "./probe.js";
 import { resolverProfile, runResolver } from "./resolver.js";
+import { adoptAttempt } from "./resume.js";
+import { continueRun, seedResume, type ResumeSeed } from "./resume-run.js";
 import { acquireRunLock } from "./run-lock.js";
 
 /** Everything a run needs from its caller. */
@@ -40,6 +49,8 @@ export interface RunRequest {
   /** Aborted on the second Ctrl-C or SIGTERM: agents and gates are stopped; the run is resumable. */
   readonly hardStop?: AbortSignal;
   readonly restart?: boolean;
+  /** Continue the unfinished run (this id, or the plan's newest unfinished one) instead of refusing. */
+  readonly resume?: { readonly runId?: string };
   readonly allowNested?: boolean;
   readonly options?: Partial<EngineOptions>;
   /** Recorded on the run: the flags that overrode plan keys. */
@@ -68,6 +79,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
     cwd: req.cwd,
     env: req.env,
     allowNested: req.allowNested === true,
+    resuming: req.resume !== undefined,
   });
   if (!pre.ok) return err({ reason: "preflight", problems: pre.error });
   const facts = pre.value;
@@ -76,12 +88,15 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
   if (!opened.ok) return err({ reason: "state", message: opened.error.message });
   const store = opened.value;
   try {
-    const unfinished = store.latestUnfinishedRun({ planName: req.plan.name });
-    if (unfinished !== undefined && req.restart !== true) {
+    const unfinished =
+      req.resume?.runId !== undefined
+        ? store.getRun(req.resume.runId)
+        : store.latestUnfinishedRun({ planName: req.plan.name });
+    if (unfinished !== undefined && req.restart !== true && req.resume === undefined) {
       return err({
         reason: "unfinished-run",
         runId: unfinished.id,
-        message: `run ${unfinished.id} of plan "${req.plan.name}" is unfinished (${unfinished.status}); continue it with \`flotilla resume ${unfinished.id}\` or start over with \`flotilla run --restart\``,
+        message: `run ${unfinished.id} of plan "${req.plan.name}" is unfinished (${unfinished.status}); continue it with \`flotilla resume ${unfinished.id}\` (or \`flotilla run --resume\`) or start over with \`flotilla run --restart\``,
       });
     }
     const lock = acquireRunLock({ file: paths.lock, runId: "(starting)" });
@@ -93,22 +108,26 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
       });
     }
     try {
-      if (unfinished !== undefined) {
+      const resuming = req.resume === undefined ? undefined : continueRun({ store, run: unfinished });
+      if (resuming !== undefined && !resuming.ok) return err({ reason: "state", message: resuming.error });
+      if (unfinished !== undefined && resuming === undefined) {
         store.updateRun(unfinished.id, { status: "failed", endedAt: new Date().toISOString() });
       }
-      const run = store.createRun({
-        planFile: req.plan.file,
-        planName: req.plan.name,
-        planJson: JSON.stringify(req.plan),
-        base: facts.base,
-        baseCommit: facts.baseCommit,
-        integrationBranch: req.plan.integrationBranch,
-        startedAt: new Date().toISOString(),
-        pid: process.pid,
-        pidStartTime: processStartTime(process.pid),
-        host: hostname(),
-        optionsJson: JSON.stringify(req.overrides ?? {}),
-      });
+      const run =
+        resuming?.value ??
+        store.createRun({
+          planFile: req.plan.file,
+          planName: req.plan.name,
+          planJson: JSON.stringify(req.plan),
+          base: facts.base,
+          baseCommit: facts.baseCommit,
+          integrationBranch: req.plan.integrationBranch,
+          startedAt: new Date().toISOString(),
+          pid: process.pid,
+          pidStartTime: processStartTime(process.pid),
+          host: hostname(),
+          optionsJson: JSON.stringify(req.overrides ?? {}),
+        });
       if (lock.tookOverFrom !== undefined) {
         req.emit({
           type: "warning",
@@ -154,10 +173,12 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         if (!made.ok)
           throw new Error(`could not create the integration branch ${req.plan.integrationBranch}`);
       }
-      store.upsertItems(
-        run.id,
-        req.plan.items.map((i) => ({ id: i.id, status: "pending" as const })),
-      );
+      if (resuming === undefined) {
+        store.upsertItems(
+          run.id,
+          req.plan.items.map((i) => ({ id: i.id, status: "pending" as const })),
+        );
+      }
       ctx.emit({
         type: "run-started",
         runId: run.id,
@@ -168,7 +189,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
       });
       let status: RunStatus;
       try {
-        status = await loop(ctx, req.stop);
+        status = await loop(ctx, req.stop, resuming === undefined ? undefined : await seedResume(ctx, run));
       } catch (e) {
         // A bug or a broken repository: every commit is still kept by refs, so the run is left
         // resumable rather than stuck as "running"; the error goes on to the caller.
@@ -189,7 +210,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
 }
 
 /** The scheduler's view of an item plus the engine's bookkeeping. */
-interface Tracked {
+export interface Tracked {
   readonly item: Item;
   sched: SchedulerItemState;
   /** An attempt is running or its work waits in the merge queue. */
@@ -214,7 +235,11 @@ const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set([
   "lost",
 ]);
 
-async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<RunStatus> {
+async function loop(
+  ctx: EngineContext,
+  stop: AbortSignal | undefined,
+  resume: ResumeSeed | undefined,
+): Promise<RunStatus> {
   const { plan, store } = ctx;
   const graph = buildGraph(plan.items);
   const groups = conflictGroups(plan.items);
@@ -276,6 +301,12 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     details?: string,
   ) => {
     t.feedback.push({ attempt, outcome, reason, ...(details === undefined ? {} : { details }) });
+    // An attempt lost in a crash (no work, agent gone) is not the agent's failure: not a retry.
+    if (outcome === "lost" && !(stop?.aborted ?? false) && !ctx.hardStop.aborted) {
+      t.sched = "pending";
+      setItem(t, "ready", reason);
+      return;
+    }
     if (
       RETRYABLE.has(outcome) &&
       t.retriesUsed < plan.retries &&
@@ -431,28 +462,33 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     fixForward(t, entry, reason, details);
   };
 
-  const launch = (t: Tracked) => {
+  // `adopt`: re-attach to an attempt an earlier orchestrator started (resume) instead of a new one.
+  const launch = (t: Tracked, adopt?: AttemptRecord) => {
     t.sched = "running";
     t.queued = true;
-    t.attempts += 1;
+    if (adopt === undefined) t.attempts += 1;
     agentsRunning += 1;
     const slot = takeSlot();
-    const n = t.attempts;
+    const n = adopt?.n ?? t.attempts;
     setItem(t, "running");
     void (async () => {
-      const startCommit = await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`);
+      const startCommit =
+        adopt?.baseCommit ?? (await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`));
       if (startCommit === undefined)
         throw new Error(`the integration branch ${ctx.integrationBranch} disappeared`);
       t.lane = { branch: names.laneBranch(ctx.runId, t.item.id, n), start: startCommit };
-      const result: AttemptResult = await runAttempt({
-        ctx,
-        item: t.item,
-        n,
-        startCommit,
-        relay: relayFor(t.item, tracked),
-        feedback: await withDiffs(ctx, t.feedback),
-        slot,
-      });
+      const result: AttemptResult =
+        adopt !== undefined
+          ? await adoptAttempt({ ctx, item: t.item, a: adopt, slot })
+          : await runAttempt({
+              ctx,
+              item: t.item,
+              n,
+              startCommit,
+              relay: relayFor(t.item, tracked),
+              feedback: await withDiffs(ctx, t.feedback),
+              slot,
+            });
       delete t.lane;
       const a = store.getAttempt(ctx.runId, t.item.id, n);
       spentUsd += a?.costUsd ?? 0;
@@ -495,6 +531,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   let predicted: ReadonlySet<string> = new Set();
   let lastPrediction = "[]";
   let probing = false;
+  let probeInFlight: Promise<void> = Promise.resolve();
   const probe = async (): Promise<void> => {
     if (probing) return;
     probing = true;
@@ -529,7 +566,8 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     }
   };
   const runProbe = () => {
-    probe().catch((e: unknown) => {
+    if (probing) return;
+    probeInFlight = probe().catch((e: unknown) => {
       ctx.emit({
         type: "warning",
         message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
@@ -538,10 +576,20 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   };
   const probeTimer = setInterval(runProbe, Math.max(1, plan.merge.probeIntervalSeconds) * 1000);
   probeTimer.unref();
+  resume?.apply({
+    tracked,
+    setItem,
+    launch,
+    enqueue: (e) => {
+      queue.enqueue(e);
+    },
+  });
   try {
     await dispatchLoop();
   } finally {
     clearInterval(probeTimer);
+    // A probe still running writes events: the store must stay open until it is done.
+    await probeInFlight;
   }
 
   async function dispatchLoop(): Promise<void> {
