@@ -1,6 +1,6 @@
 // Facts from git, not from the agent's word: after an agent exits, what did it really leave?
-import { existsSync, lstatSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, readFileSync, rmSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import * as git from "../adapters/git/index.js";
 import type { CommitSummary } from "../core/state-types.js";
 
@@ -37,6 +37,12 @@ export async function readLaneFacts(opts: {
     return { head, commits, filesChanged, committedLeftovers: false, violations };
   }
   const violations: string[] = [];
+  // Read after the agent's whole process group is gone: a lock left now is held by nobody.
+  const lock = laneIndexLock(opts.laneDir);
+  if (lock !== undefined && existsSync(lock)) {
+    rmSync(lock, { force: true });
+    violations.push(`the agent left a git lock in its lane (${lock}); removed, as no process of it is left`);
+  }
   const current = await git.currentBranch(opts.laneDir);
   if (current !== opts.branch) {
     violations.push(
@@ -104,4 +110,17 @@ export function checkoutChanges(
   for (const [path, code] of after) if (before.get(path) !== code) changed.push(path);
   for (const path of before.keys()) if (!after.has(path)) changed.push(path);
   return changed.sort();
+}
+
+/** The index lock file of a lane (a linked worktree: its `.git` file names its git dir). */
+export function laneIndexLock(laneDir: string): string | undefined {
+  try {
+    const text = readFileSync(join(laneDir, ".git"), "utf8");
+    const m = /^gitdir: (.+)$/m.exec(text);
+    if (m === null) return undefined;
+    const dir = m[1]!.trim();
+    return join(isAbsolute(dir) ? dir : resolve(laneDir, dir), "index.lock");
+  } catch {
+    return undefined;
+  }
 }

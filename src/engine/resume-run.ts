@@ -14,7 +14,7 @@ import {
 import { err, ok, type Result } from "../util/result.js";
 import type { EngineContext } from "./context.js";
 import type { QueueEntry } from "./merge-queue.js";
-import { feedbackFromAttempts, resumeSteps } from "./resume.js";
+import { feedbackFromAttempts, resetGateWorktree, resumeSteps } from "./resume.js";
 import type { Tracked } from "./run.js";
 
 /** What the run loop lends the seed to apply itself. */
@@ -58,6 +58,15 @@ export function continueRun(opts: {
 
 /** Reads the facts and decides each item's step; `apply` seeds the loop with them. */
 export async function seedResume(ctx: EngineContext, run: RunRecord): Promise<ResumeSeed> {
+  // Killed between creating the run and writing its items: they start as pending now.
+  const known = new Set(ctx.store.listItems(ctx.runId).map((i) => i.id));
+  const missing = ctx.plan.items.filter((i) => !known.has(i.id));
+  if (missing.length > 0)
+    ctx.store.upsertItems(
+      ctx.runId,
+      missing.map((i) => ({ id: i.id, status: "pending" as const })),
+    );
+  await resetGateWorktree(ctx);
   const steps = await resumeSteps({
     store: ctx.store,
     runId: ctx.runId,

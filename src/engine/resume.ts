@@ -1,7 +1,7 @@
 // Continuing an unfinished run: the facts `planResume` decides from (merges on the integration
 // branch, agents still alive), and the re-attachment of an attempt whose orchestrator died — wait
 // for its agent if it still runs, then judge what it left from git, as a fresh attempt would.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as git from "../adapters/git/index.js";
 import { agentEnv } from "../adapters/agents/agent-env.js";
@@ -133,6 +133,14 @@ export async function adoptAttempt(opts: {
     });
     return r;
   };
+  // The agent never started (the orchestrator died while opening its lane): there is no work, and
+  // a half-made lane must not be read as the agent's (a lane not yet checked out looks emptied).
+  if (a.pid === undefined)
+    return finish({
+      kind: "failure",
+      outcome: "lost",
+      reason: "the orchestrator stopped before the agent started",
+    });
   if (ctx.hardStop.aborted)
     return finish({ kind: "failure", outcome: "cancelled", reason: "the run was stopped" });
   if (!existsSync(a.laneDir) && (await git.revParse(ctx.repoDir, `refs/heads/${a.branch}`)) === undefined) {
@@ -198,4 +206,16 @@ export async function adoptAttempt(opts: {
       notes: session?.said.report.notes,
     }),
   );
+}
+
+/**
+ * The run's gate worktree may be half made or locked by a git the crash killed; it holds nothing
+ * but a checkout of merged commits, so resume removes it and the next gate makes it afresh.
+ */
+export async function resetGateWorktree(ctx: EngineContext): Promise<void> {
+  const dir = ctx.paths.gateWorktree(ctx.runId);
+  if (!existsSync(dir)) return;
+  await git.worktreeRemove({ cwd: ctx.repoDir, path: dir, force: true });
+  rmSync(dir, { recursive: true, force: true });
+  await git.worktreePrune(ctx.repoDir);
 }
