@@ -14,8 +14,7 @@ export function replaceSections(existing: string, fresh: readonly string[], note
     const replacement = incoming.get(title(p));
     if (replacement === undefined) return p;
     incoming.delete(title(p));
-    return `${replacement}\n`;
+    return replacement;
   });
-  const appended = [...incoming.values()].map((s) => `${s}\n`);
-  return `${[...out, ...appended].join("").trimEnd()}\n`;
+  return `${[...out, ...incoming.values()].map((p) => p.trimEnd()).join("\n\n")}\n`;
 }

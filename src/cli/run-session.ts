@@ -5,7 +5,7 @@ import { reportFromStore } from "../core/report.js";
 import { executeRun, type RunRequest } from "../engine/run.js";
 import type { EngineOptions } from "../engine/context.js";
 import type { Plan } from "../plan/types.js";
-import type { JsonObject } from "../core/state-types.js";
+import { StateStoreError, type JsonObject } from "../core/state-types.js";
 import { ExitCode } from "./exit-codes.js";
 import type { CliIO } from "./io.js";
 import { createLiveView } from "./render/live-view.js";
@@ -81,6 +81,10 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
       result = await executeRun(request);
     } catch (e) {
       view.stop();
+      if (e instanceof StateStoreError) {
+        io.err(`flotilla: error: ${e.message}\n`);
+        return ExitCode.interrupted;
+      }
       io.err(
         `flotilla: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n` +
           "The run was marked interrupted; every attempt's commits are kept under refs/flotilla/. Please report this.\n",

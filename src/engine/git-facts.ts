@@ -74,6 +74,20 @@ export async function readLaneFacts(opts: {
       if (branchTip === opts.startCommit) head = headTip;
     }
   }
+  // Reset to the start (or its commits dropped otherwise): the lane's HEAD reflog still has them.
+  // (Only when the branch holds no work: an amend or a rebase also leaves commits behind, by intent.)
+  const recovered =
+    head === undefined || head === opts.startCommit
+      ? await recoverFromReflog({ laneDir: opts.laneDir, startCommit: opts.startCommit, head })
+      : undefined;
+  if (recovered !== undefined) {
+    const keep = `refs/flotilla/recovered/${opts.branch}`;
+    await git.updateRef({ cwd: opts.laneDir, ref: keep, newValue: recovered });
+    violations.push(
+      `the agent dropped commits from its branch; recovered ${recovered.slice(0, 12)} from the lane's reflog (kept as ${keep})`,
+    );
+    head = recovered;
+  }
   if (head === undefined) return { head, commits: [], filesChanged: [], committedLeftovers, violations };
   const commits = await git.commitsBetween({ cwd: opts.laneDir, from: opts.startCommit, to: head });
   const filesChanged =
@@ -123,4 +137,30 @@ export function laneIndexLock(laneDir: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+// The newest commit in the lane's HEAD reflog that builds on the start and that `head` lacks.
+async function recoverFromReflog(opts: {
+  laneDir: string;
+  startCommit: string;
+  head: string | undefined;
+}): Promise<string | undefined> {
+  const log = await git.git({
+    cwd: opts.laneDir,
+    args: ["reflog", "show", "--format=%H", "-n", "200", "HEAD", "--"],
+  });
+  if (!log.ok) return undefined;
+  const seen = new Set<string>();
+  for (const sha of log.value.stdout.split("\n")) {
+    if (sha === "" || seen.has(sha) || sha === opts.startCommit || sha === opts.head) continue;
+    seen.add(sha);
+    if (!(await git.isAncestor({ cwd: opts.laneDir, ancestor: opts.startCommit, descendant: sha }))) continue;
+    if (
+      opts.head !== undefined &&
+      (await git.isAncestor({ cwd: opts.laneDir, ancestor: sha, descendant: opts.head }))
+    )
+      continue;
+    return sha;
+  }
+  return undefined;
 }

@@ -35,6 +35,7 @@ import { resolverProfile, runResolver } from "./resolver.js";
 import { adoptAttempt } from "./resume.js";
 import { continueRun, seedResume, type ResumeSeed } from "./resume-run.js";
 import { acquireRunLock } from "./run-lock.js";
+import { createStateGuard } from "./state-guard.js";
 
 /** Everything a run needs from its caller. */
 export interface RunRequest {
@@ -138,6 +139,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
       // Every running agent and gate listens to these signals: many at once is expected, not a leak.
       setMaxListeners(0, hard);
       if (req.stop !== undefined) setMaxListeners(0, req.stop);
+      const guard = createStateGuard({ file: paths.stateDb, integrationBranch: req.plan.integrationBranch });
       const ctx: EngineContext = {
         runId: run.id,
         plan: req.plan,
@@ -146,6 +148,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         paths,
         store,
         emit: (e: RunEvent) => {
+          guard();
           store.appendEvent({
             runId: run.id,
             type: e.type,
@@ -191,10 +194,14 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
       try {
         status = await loop(ctx, req.stop, resuming === undefined ? undefined : await seedResume(ctx, run));
       } catch (e) {
-        // A bug or a broken repository: every commit is still kept by refs, so the run is left
-        // resumable rather than stuck as "running"; the error goes on to the caller.
-        store.updateRun(run.id, { status: "interrupted", endedAt: new Date().toISOString() });
-        ctx.emit({ type: "run-ended", status: "interrupted", exitCode: 3 });
+        // A bug, a broken repository or a broken state file: every commit is still kept by refs, so
+        // the run is left resumable rather than stuck as "running"; the error goes on to the caller.
+        try {
+          store.updateRun(run.id, { status: "interrupted", endedAt: new Date().toISOString() });
+          ctx.emit({ type: "run-ended", status: "interrupted", exitCode: 3 });
+        } catch {
+          // The state file itself may be what broke: the first error is the one to report.
+        }
         throw e;
       }
       const exitCode = status === "landed" ? 0 : status === "interrupted" ? 3 : 1;
@@ -567,12 +574,18 @@ async function loop(
   };
   const runProbe = () => {
     if (probing) return;
-    probeInFlight = probe().catch((e: unknown) => {
-      ctx.emit({
-        type: "warning",
-        message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
+    probeInFlight = probe()
+      .catch((e: unknown) => {
+        ctx.emit({
+          type: "warning",
+          message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
+        });
+      })
+      .catch((e: unknown) => {
+        // Even the warning failed (the state file broke): the run stops with that error.
+        fatal ??= e;
+        wake();
       });
-    });
   };
   const probeTimer = setInterval(runProbe, Math.max(1, plan.merge.probeIntervalSeconds) * 1000);
   probeTimer.unref();

@@ -4,12 +4,12 @@
 // checks what must hold: the same item outcomes, every commit any agent made still reachable, the
 // same base tree, no process of the run alive, and no lanes after cleanup. Used by the CI test
 // (few kills) and the long bench (many kills over several seeds).
-import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seededRandom } from "../../bench/random.js";
 import { isProcessAlive } from "../../src/adapters/process/group.js";
+import { startFlotilla } from "./flotilla-process.js";
 
 /** How one chaos run is set up. */
 export interface ChaosOptions {
@@ -168,23 +168,7 @@ function env(s: Setup): NodeJS.ProcessEnv {
 }
 
 function start(bin: string, s: Setup, args: readonly string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: s.repo,
-    env: env(s),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-    (resolve) => {
-      child.once("close", (code, signal) => {
-        resolve({ code, signal, stdout, stderr });
-      });
-    },
-  );
-  return { child, done };
+  return startFlotilla({ bin, cwd: s.repo, args, env: env(s) });
 }
 
 function flotilla(bin: string, s: Setup, args: readonly string[]) {

@@ -18,8 +18,10 @@ export function startFlotilla(opts: {
   cwd: string;
   args: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** Another build of the CLI (the bench passes its own). */
+  bin?: string;
 }): FlotillaProcess {
-  const child = spawn(process.execPath, [FLOTILLA_BIN, ...opts.args], {
+  const child = spawn(process.execPath, [opts.bin ?? FLOTILLA_BIN, ...opts.args], {
     cwd: opts.cwd,
     env: { ...process.env, FLOTILLA_DEPTH: "0", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
