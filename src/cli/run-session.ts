@@ -33,12 +33,15 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
   const stop = new AbortController();
   const hard = new AbortController();
   let interrupts = 0;
+  // Agent sessions running now, from the events: what the first Ctrl-C says is still going on.
+  const running = new Set<string>();
   const onInt = () => {
     interrupts += 1;
     if (interrupts === 1) {
       stop.abort();
+      const n = running.size;
       io.err(
-        "\nflotilla: stopping: no new attempts will start; running attempts finish and merge. Ctrl-C again stops them now.\n",
+        `\nflotilla: stopping: no new attempts will start; ${n} attempt${n === 1 ? " is" : "s are"} still running and will finish and merge. Ctrl-C again stops them now (the run can be resumed).\n`,
       );
     } else {
       hard.abort();
@@ -66,6 +69,8 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
       env: io.env,
       openStore: (file) => openStateStore({ file }),
       emit: (e) => {
+        if (e.type === "attempt-started") running.add(`${e.itemId}#${e.attempt}`);
+        if (e.type === "attempt-ended") running.delete(`${e.itemId}#${e.attempt}`);
         view.onEvent(e);
       },
       stop: stop.signal,

@@ -100,6 +100,14 @@ export async function adoptAttempt(opts: {
   const profile = ctx.plan.agents[item.agent];
   if (profile === undefined) throw new Error(`bug: item ${item.id} has unknown agent ${item.agent}`);
   const promptFile = join(logDir, "prompt.md");
+  ctx.emit({
+    type: "attempt-started",
+    itemId: item.id,
+    attempt: a.n,
+    agent: profile.name,
+    lane: a.laneDir,
+    branch: a.branch,
+  });
   let session: AgentSession | undefined;
   if (a.pid !== undefined) {
     session = await awaitAgentSession({

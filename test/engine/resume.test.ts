@@ -198,4 +198,61 @@ items:
       repo.cleanup();
     }
   });
+
+  test(
+    "Ctrl-C once says how many attempts still run; twice stops their process groups and exits 3; resume finishes",
+    { timeout: LONG },
+    async () => {
+      const repo = engineRepo();
+      const marks = join(repo.dir, "..", `sigint-${process.pid}-${Date.now()}`);
+      try {
+        repo.write(
+          "plan.yaml",
+          `version: 1
+name: sig
+agent: shell
+retries: 0
+items:
+  - id: a
+    title: Slow the first time
+    run: |
+      if [ ! -e '${marks}.pid' ]; then echo $$ > '${marks}.pid'; sleep 1000; fi
+      echo a > a.txt && git add a.txt && git commit -qm a
+  - id: b
+    title: Waits for a
+    depends_on: [a]
+    run: echo b > b.txt && git add b.txt && git commit -qm b
+`,
+        );
+        repo.commit("plan");
+        const run = startFlotilla({ cwd: repo.dir, args: ["run", "plan.yaml"] });
+        let stderr = "";
+        run.child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
+        await waitFor(
+          () => existsSync(`${marks}.pid`) && readFileSync(`${marks}.pid`, "utf8").trim() !== "",
+          LONG / 2,
+          "the agent to start",
+        );
+        const agent = Number(readFileSync(`${marks}.pid`, "utf8"));
+        run.child.kill("SIGINT");
+        await waitFor(
+          () => /1 attempt is still running/.test(stderr),
+          LONG / 2,
+          "the first Ctrl-C's message",
+        );
+        assert.match(stderr, /Ctrl-C again stops them now/);
+        assert.ok(isProcessAlive(agent), "the first Ctrl-C leaves the agent running");
+        run.child.kill("SIGINT");
+        const ended = await run.done;
+        assert.equal(ended.code, 3, ended.stderr);
+        assert.equal(isProcessAlive(agent), false, "the second Ctrl-C stopped the agent");
+        const resumed = await flotilla({ cwd: repo.dir, args: ["resume", "--json"] });
+        assert.equal(resumed.code, 0, resumed.stderr);
+        assert.equal(repo.git("show", "main:b.txt"), "b");
+      } finally {
+        rmSync(`${marks}.pid`, { force: true });
+        repo.cleanup();
+      }
+    },
+  );
 });
