@@ -94,9 +94,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .description("remove lanes whose work is safe (landed or merged); --force also removes failed lanes")
     .argument("[run]", "run id (default: every run)")
     .option("--force", "also remove lanes of failed items (their refs stay)")
-    .action(async (run: string | undefined, opts: { force?: boolean }) => {
+    .option("--dry-run", "list what would be removed; change nothing")
+    .action(async (run: string | undefined, opts: { force?: boolean; dryRun?: boolean }) => {
       const { cleanupCommand } = await import("./commands/cleanup.js");
-      code = await cleanupCommand({ io, runId: run, force: opts.force === true });
+      code = await cleanupCommand({
+        io,
+        runId: run,
+        force: opts.force === true,
+        dryRun: opts.dryRun === true,
+      });
     });
 
   program
