@@ -11,7 +11,7 @@ import {
   type RunRecord,
   type StateStore,
 } from "../core/state-types.js";
-import { err, ok, type Result } from "../util/result.js";
+import { err, ok, unreachable, type Result } from "../util/result.js";
 import type { EngineContext } from "./context.js";
 import type { QueueEntry } from "./merge-queue.js";
 import { feedbackFromAttempts, resetGateWorktree, resumeSteps } from "./resume.js";
@@ -137,6 +137,8 @@ export async function seedResume(ctx: EngineContext, run: RunRecord): Promise<Re
             h.setItem(t, "queued");
             h.enqueue({ itemId: s.itemId, title: t.item.title, attempt: step.attempt, head: step.head });
             break;
+          default:
+            unreachable(step, "resume step");
         }
       }
     },

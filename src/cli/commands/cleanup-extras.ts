@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as git from "../../adapters/git/index.js";
 import type { RunRecord } from "../../core/state-types.js";
+import { unreachable } from "../../util/result.js";
 
 /** What happened (or, with --dry-run, would happen) to one lane branch. */
 export type BranchOutcome =
@@ -69,6 +70,8 @@ export function branchLine(b: BranchOutcome, dryRun: boolean): string {
       return `  branch ${b.branch} ${would("archived")} as ${b.archive}; get it back with: git branch ${b.branch} ${b.archive}`;
     case "kept":
       return `  branch ${b.branch} kept: ${b.why}`;
+    default:
+      return unreachable(b, "branch outcome");
   }
 }
 
