@@ -8,7 +8,9 @@ import { chaosRun } from "../test/support/chaos.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
-const KILLS_PER_SEED = 12;
+const KILLS_PER_SEED = 15;
+const MIN_DELAY_MS = 200;
+const MAX_DELAY_MS = 900;
 
 /** Runs the chaos plan under kills for each seed and tabulates what survived. */
 export async function benchChaos(ctx: BenchContext): Promise<BenchResult> {
@@ -26,8 +28,8 @@ export async function benchChaos(ctx: BenchContext): Promise<BenchResult> {
         bin: ctx.bin,
         seed,
         kills: KILLS_PER_SEED,
-        minDelayMs: 250,
-        maxDelayMs: 1200,
+        minDelayMs: MIN_DELAY_MS,
+        maxDelayMs: MAX_DELAY_MS,
         log: (line) => {
           console.error(line);
         },
@@ -46,7 +48,7 @@ export async function benchChaos(ctx: BenchContext): Promise<BenchResult> {
   return {
     title: "Chaos: the orchestrator SIGKILLed and resumed",
     markdown: [
-      `The 12-item chaos plan (\`test/support/chaos.ts\`: dependencies, conflicting edits of one file, items failing once, one failing for good and its blocked dependent), ${seeds.length} seed(s), up to ${KILLS_PER_SEED} SIGKILLs of the orchestrator per seed at random moments 250–1200 ms after each start, \`flotilla resume\` after each. Checked against a run without kills: item outcomes, the base tree, every agent commit reachable (before and after \`flotilla cleanup --force\`), no process of the run alive, no lanes left. ${minutes} min.`,
+      `The 12-item chaos plan (\`test/support/chaos.ts\`: dependencies, conflicting edits of one file, items failing once, one failing for good and its blocked dependent), ${seeds.length} seed(s), up to ${KILLS_PER_SEED} SIGKILLs of the orchestrator per seed at random moments ${MIN_DELAY_MS}–${MAX_DELAY_MS} ms after each start, \`flotilla resume\` after each. Checked against a run without kills: item outcomes, the base tree, every agent commit reachable (before and after \`flotilla cleanup --force\`), no process of the run alive, no lanes left. ${minutes} min.`,
       "",
       `**Kills survived: ${survived} / ${kills}** (orchestrator processes started: ${runs}).`,
       "",

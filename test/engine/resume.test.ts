@@ -180,6 +180,38 @@ items:
     },
   );
 
+  test(
+    "killed after landing but before recording it: resume lands nothing twice and records the land",
+    { timeout: LONG },
+    async () => {
+      const repo = engineRepo();
+      try {
+        const plan = `version: 1
+name: landed
+agent: shell
+items:
+  - {id: a, title: A, run: "echo a > a.txt && git add a.txt && git commit -qm a"}
+`;
+        const first = await runInRepo({ repo, plan });
+        assert.ok(first.result.ok);
+        const main = repo.git("rev-parse", "main");
+        const landed = first.report().run.landed_commit;
+        assert.equal(landed, main);
+        const s = first.store();
+        s.updateRun("landed-1", { status: "interrupted", endedAt: undefined, landedCommit: undefined });
+        s.updateItem("landed-1", "a", { status: "merged" });
+        const again = await runInRepo({ repo, plan, resume: {} });
+        assert.ok(again.result.ok, JSON.stringify(again.result));
+        assert.equal(again.result.value.status, "landed");
+        assert.equal(repo.git("rev-parse", "main"), main, "main did not move again");
+        assert.equal(again.report().run.landed_commit, landed);
+        assert.equal(itemOf(again.report(), "a").status, "landed");
+      } finally {
+        repo.cleanup();
+      }
+    },
+  );
+
   test("resume with nothing unfinished exits 2", { timeout: LONG }, async () => {
     const repo = engineRepo();
     try {
