@@ -90,18 +90,19 @@ export async function seedResume(ctx: EngineContext, run: RunRecord): Promise<Re
         t.feedback = feedbackFromAttempts(mine);
         const row = rows.get(s.itemId);
         const step = s.step;
+        // What dependents are told this item did (its work is recorded once it was queued).
+        if (row !== undefined && row.commits.length > 0) {
+          t.relay = {
+            itemId: s.itemId,
+            title: t.item.title,
+            filesChanged: row.filesChanged,
+            commits: row.commits,
+            ...(row.notes === undefined ? {} : { notes: row.notes }),
+          };
+        }
         switch (step.kind) {
           case "merged":
             t.sched = "done";
-            if (row !== undefined) {
-              t.relay = {
-                itemId: s.itemId,
-                title: t.item.title,
-                filesChanged: row.filesChanged,
-                commits: row.commits,
-                ...(row.notes === undefined ? {} : { notes: row.notes }),
-              };
-            }
             if (step.reconciled) {
               ctx.emit({
                 type: "warning",
