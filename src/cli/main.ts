@@ -48,7 +48,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option("--agent <profile>", "override the default agent profile")
     .addOption(new Option("--land <mode>", "override land").choices(["merge", "ff", "none"]))
     .option("--dry-run", "validate and print what would run, then stop")
-    .option("--restart", "start over even if an unfinished run of this plan exists")
+    .addOption(
+      new Option("--restart", "start over even if an unfinished run of this plan exists").conflicts("resume"),
+    )
+    .option("--resume", "continue this plan's unfinished run")
     .option("--allow-nested", "allow running inside a flotilla lane")
     .option("--no-followups", "add no follow-up item for what a STATUS: PARTIAL agent left")
     .option("--hard-budget", "when the budget is spent, stop running agents too (not only new attempts)")
@@ -56,6 +59,16 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .action(async (plan: string, opts: RunFlags) => {
       const { runCommand } = await import("./commands/run.js");
       code = await runCommand({ io, planFile: plan, flags: opts });
+    });
+
+  program
+    .command("resume")
+    .description("continue an interrupted run (default: the newest unfinished one)")
+    .argument("[run]", "run id")
+    .option("--json", "print the final report as JSON")
+    .action(async (run: string | undefined, opts: { json?: boolean }) => {
+      const { resumeCommand } = await import("./commands/resume.js");
+      code = await resumeCommand({ io, runId: run, json: opts.json === true });
     });
 
   program
@@ -83,9 +96,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .description("remove lanes whose work is safe (landed or merged); --force also removes failed lanes")
     .argument("[run]", "run id (default: every run)")
     .option("--force", "also remove lanes of failed items (their refs stay)")
-    .action(async (run: string | undefined, opts: { force?: boolean }) => {
+    .option("--dry-run", "list what would be removed; change nothing")
+    .action(async (run: string | undefined, opts: { force?: boolean; dryRun?: boolean }) => {
       const { cleanupCommand } = await import("./commands/cleanup.js");
-      code = await cleanupCommand({ io, runId: run, force: opts.force === true });
+      code = await cleanupCommand({
+        io,
+        runId: run,
+        force: opts.force === true,
+        dryRun: opts.dryRun === true,
+      });
     });
 
   program
@@ -116,6 +135,7 @@ export interface RunFlags {
   readonly land?: "merge" | "ff" | "none";
   readonly dryRun?: boolean;
   readonly restart?: boolean;
+  readonly resume?: boolean;
   readonly allowNested?: boolean;
   /** false with --no-followups. */
   readonly followups?: boolean;

@@ -5,7 +5,7 @@ import { reportFromStore } from "../core/report.js";
 import { executeRun, type RunRequest } from "../engine/run.js";
 import type { EngineOptions } from "../engine/context.js";
 import type { Plan } from "../plan/types.js";
-import type { JsonObject } from "../core/state-types.js";
+import { StateStoreError, type JsonObject } from "../core/state-types.js";
 import { ExitCode } from "./exit-codes.js";
 import type { CliIO } from "./io.js";
 import { createLiveView } from "./render/live-view.js";
@@ -17,6 +17,8 @@ export interface RunSessionOptions {
   readonly plan: Plan;
   readonly cwd: string;
   readonly restart?: boolean;
+  /** Continue an unfinished run instead of starting one (`resume`, `run --resume`). */
+  readonly resume?: { readonly runId?: string };
   readonly allowNested?: boolean;
   readonly json?: boolean;
   readonly overrides?: JsonObject;
@@ -31,12 +33,15 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
   const stop = new AbortController();
   const hard = new AbortController();
   let interrupts = 0;
+  // Agent sessions running now, from the events: what the first Ctrl-C says is still going on.
+  const running = new Set<string>();
   const onInt = () => {
     interrupts += 1;
     if (interrupts === 1) {
       stop.abort();
+      const n = running.size;
       io.err(
-        "\nflotilla: stopping: no new attempts will start; running attempts finish and merge. Ctrl-C again stops them now.\n",
+        `\nflotilla: stopping: no new attempts will start; ${n} attempt${n === 1 ? " is" : "s are"} still running and will finish and merge. Ctrl-C again stops them now (the run can be resumed).\n`,
       );
     } else {
       hard.abort();
@@ -64,11 +69,14 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
       env: io.env,
       openStore: (file) => openStateStore({ file }),
       emit: (e) => {
+        if (e.type === "attempt-started") running.add(`${e.itemId}#${e.attempt}`);
+        if (e.type === "attempt-ended") running.delete(`${e.itemId}#${e.attempt}`);
         view.onEvent(e);
       },
       stop: stop.signal,
       hardStop: hard.signal,
       restart: opts.restart === true,
+      ...(opts.resume === undefined ? {} : { resume: opts.resume }),
       allowNested: opts.allowNested === true,
       ...(opts.overrides === undefined ? {} : { overrides: opts.overrides }),
       ...(opts.engineOptions === undefined ? {} : { options: opts.engineOptions }),
@@ -78,6 +86,10 @@ export async function runSession(opts: RunSessionOptions): Promise<number> {
       result = await executeRun(request);
     } catch (e) {
       view.stop();
+      if (e instanceof StateStoreError) {
+        io.err(`flotilla: error: ${e.message}\n`);
+        return ExitCode.interrupted;
+      }
       io.err(
         `flotilla: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n` +
           "The run was marked interrupted; every attempt's commits are kept under refs/flotilla/. Please report this.\n",

@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { agentInvocation, readAgentOutcome, type AgentOutcome } from "../adapters/agents/index.js";
 import type { InvocationError } from "../adapters/agents/index.js";
-import { runProcess, type ProcessOutcome } from "../adapters/process/run-process.js";
+import { awaitDetached, runDetached, type DetachedIdentity } from "../adapters/process/detached.js";
+import type { ProcessOutcome } from "../adapters/process/run-process.js";
 import type { AgentProfile, Item } from "../plan/types.js";
 import { err, ok, type Result } from "../util/result.js";
 import type { CheckoutChange, WatchedAttempt } from "./checkout-watch.js";
@@ -15,6 +16,8 @@ import { lastLines } from "./gates.js";
 /** The file names of a session's output in its log folder. */
 export const AGENT_STDOUT = "agent.out";
 export const AGENT_STDERR = "agent.err";
+/** Written by the agent's wrapper when it ends: its exit status, for an orchestrator that restarted. */
+export const AGENT_EXIT = "agent.exit";
 
 /** What a session is started with. */
 export interface AgentSessionStart {
@@ -36,7 +39,8 @@ export interface AgentSessionStart {
   readonly watch: WatchedAttempt;
   /** Called once the invocation is known to be valid, just before the process starts. */
   readonly onStart?: (files: { readonly stdoutFile: string; readonly stderrFile: string }) => void;
-  readonly onSpawn?: (pid: number) => void;
+  /** The agent's identity, recorded so a restarted orchestrator can re-attach to it. */
+  readonly onSpawn?: (who: DetachedIdentity) => void;
 }
 
 /** How a session ended. */
@@ -67,12 +71,14 @@ export async function runAgentSession(s: AgentSessionStart): Promise<Result<Agen
   const stderrFile = join(s.logDir, AGENT_STDERR);
   s.onStart?.({ stdoutFile, stderrFile });
   await ctx.checkoutWatch.begin(s.watch);
-  const proc = await runProcess({
+  // Detached: a killed orchestrator does not take the agent with it (`flotilla resume` re-attaches).
+  const proc = await runDetached({
     argv: invocation.argv,
     cwd: s.laneDir,
     env: s.env,
     stdoutFile,
     stderrFile,
+    exitFile: join(s.logDir, AGENT_EXIT),
     capBytes: ctx.options.logCapBytes,
     timeoutMs: ctx.plan.timeoutSeconds * 1000,
     killGraceMs: ctx.options.killGraceMs,
@@ -80,9 +86,59 @@ export async function runAgentSession(s: AgentSessionStart): Promise<Result<Agen
     ...(s.onSpawn === undefined ? {} : { onSpawn: s.onSpawn }),
   });
   const changes = await ctx.checkoutWatch.end(s.watch);
-  const stdout = proc.truncated.stdout ? proc.stdoutTail : safeRead(stdoutFile);
-  const said = readAgentOutcome({ output: invocation.output, stdout });
-  return ok({ proc, said, changes, stdoutFile, stderrFile });
+  return ok({ proc, said: readSaid(invocation.output, proc, stdoutFile), changes, stdoutFile, stderrFile });
+}
+
+/**
+ * Re-attaches to an agent an earlier orchestrator started (after a crash): waits for it within what
+ * is left of the timeout, then reads what it said. Changes to the user's checkout made while nobody
+ * watched cannot be told apart from the user's own, so none are reported.
+ */
+export async function awaitAgentSession(s: {
+  readonly ctx: EngineContext;
+  readonly profile: AgentProfile;
+  readonly item: Item;
+  readonly promptFile: string;
+  readonly laneDir: string;
+  readonly logDir: string;
+  readonly who: DetachedIdentity;
+  /** When the agent started, to keep its timeout. */
+  readonly startedAt: string;
+}): Promise<AgentSession> {
+  const { ctx } = s;
+  const prompt = safeRead(s.promptFile);
+  const invoked = agentInvocation({
+    profile: s.profile,
+    item: s.item,
+    prompt,
+    promptFile: s.promptFile,
+    worktree: s.laneDir,
+    allowedTools: s.profile.allowedTools ?? [],
+  });
+  const stdoutFile = join(s.logDir, AGENT_STDOUT);
+  const stderrFile = join(s.logDir, AGENT_STDERR);
+  const elapsed = Date.now() - Date.parse(s.startedAt);
+  const proc = await awaitDetached({
+    ...s.who,
+    stdoutFile,
+    stderrFile,
+    exitFile: join(s.logDir, AGENT_EXIT),
+    capBytes: ctx.options.logCapBytes,
+    timeoutMs: Math.max(0, ctx.plan.timeoutSeconds * 1000 - (Number.isFinite(elapsed) ? elapsed : 0)),
+    killGraceMs: ctx.options.killGraceMs,
+    signal: ctx.hardStop,
+  });
+  const output = invoked.ok ? invoked.value.output : "text";
+  return { proc, said: readSaid(output, proc, stdoutFile), changes: [], stdoutFile, stderrFile };
+}
+
+function readSaid(
+  output: Parameters<typeof readAgentOutcome>[0]["output"],
+  proc: ProcessOutcome,
+  file: string,
+) {
+  const stdout = proc.truncated.stdout ? proc.stdoutTail : safeRead(file);
+  return readAgentOutcome({ output, stdout });
 }
 
 function safeRead(file: string): string {

@@ -12,10 +12,9 @@ import type { EngineContext } from "./context.js";
 import { runAgentSession, sessionFailure } from "./agent-session.js";
 import type { CheckoutChange, WatchedAttempt } from "./checkout-watch.js";
 import { readLaneFacts } from "./git-facts.js";
-import { runGates } from "./gates.js";
 import { openLane, provisionLane } from "./lane.js";
 import { names } from "./paths.js";
-import { reviewAttempt } from "./review.js";
+import { judgeWork } from "./verify-lane.js";
 
 /** What an attempt is started with. */
 export interface AttemptStart {
@@ -161,7 +160,8 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     watch: { itemId: item.id, attempt: n },
     ...(a.maxBudgetUsd === undefined ? {} : { maxBudgetUsd: a.maxBudgetUsd }),
     onStart: (files) => ctx.store.updateAttempt(ctx.runId, item.id, n, files),
-    onSpawn: (pid) => ctx.store.updateAttempt(ctx.runId, item.id, n, { pid }),
+    onSpawn: (who) =>
+      ctx.store.updateAttempt(ctx.runId, item.id, n, { pid: who.pid, pidStartTime: who.startTime }),
   });
   if (!ran.ok) {
     return finish({
@@ -221,62 +221,19 @@ export async function runAttempt(a: AttemptStart): Promise<AttemptResult> {
     });
   }
 
-  ctx.store.updateItem(ctx.runId, item.id, { status: "verifying" });
-  ctx.emit({ type: "item-state", itemId: item.id, state: "verifying" });
-  const gateEnv = { ...env, FLOTILLA_ROLE: "gate" };
-  const gate = await runGates({
-    ctx,
-    stage: "pre_merge",
-    commands: ctx.plan.gates.preMerge,
-    cwd: laneDir,
-    env: gateEnv,
-    logDir,
-    itemId: item.id,
-    attempt: n,
-  });
-  if (gate !== undefined) {
-    return end({ kind: "failure", outcome: "rejected", reason: gate.summary, details: gate.outputTail });
-  }
-  const review = await reviewAttempt({
+  const judged = await judgeWork({
     ctx,
     item,
     n,
     laneDir,
-    startCommit: a.startCommit,
-    head: facts.head!,
     env,
     logDir,
-    ...(said.report.notes === undefined ? {} : { agentNotes: said.report.notes }),
-    ...(said.report.status === "PARTIAL" ? { partial: said.report.notes ?? "" } : {}),
+    startCommit: a.startCommit,
+    facts: { ...facts, head: facts.head! },
+    said,
   });
-  // The reviewer's cost is the attempt's: the report and the budget count it with the agent's.
-  if (review.spent.costUsd > 0 || review.spent.tokensIn > 0 || review.spent.tokensOut > 0) {
-    spent.costUsd = (said.costUsd ?? 0) + review.spent.costUsd;
-    ctx.store.updateAttempt(ctx.runId, item.id, n, {
-      costUsd: spent.costUsd,
-      tokensIn: (said.tokensIn ?? 0) + review.spent.tokensIn,
-      tokensOut: (said.tokensOut ?? 0) + review.spent.tokensOut,
-    });
-  }
-  if (review.decision.verdict === "FAIL") {
-    const tails = review.decision.failed.map((f) => f.evidence).join("\n\n");
-    return end({
-      kind: "failure",
-      outcome: "rejected",
-      reason: review.decision.reason,
-      ...(tails === "" ? {} : { details: tails }),
-      criteria: review.decision.failed.map((f) => ({ criterion: f.criterion, evidence: f.evidence })),
-    });
-  }
-  const partial = said.report.status === "PARTIAL" ? (said.report.notes ?? "") : undefined;
-  return end({
-    kind: "work",
-    head: facts.head!,
-    commits: facts.commits,
-    filesChanged: facts.filesChanged,
-    ...(said.report.notes === undefined ? {} : { notes: said.report.notes }),
-    ...(partial === undefined ? {} : { partial }),
-  });
+  if (judged.costUsd !== undefined) spent.costUsd = judged.costUsd;
+  return end(judged.result);
 }
 
 /** The violation text: certain when this agent was the only one running, a suspicion otherwise. */

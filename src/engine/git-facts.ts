@@ -1,6 +1,6 @@
 // Facts from git, not from the agent's word: after an agent exits, what did it really leave?
-import { existsSync, lstatSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, readFileSync, rmSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import * as git from "../adapters/git/index.js";
 import type { CommitSummary } from "../core/state-types.js";
 
@@ -37,6 +37,12 @@ export async function readLaneFacts(opts: {
     return { head, commits, filesChanged, committedLeftovers: false, violations };
   }
   const violations: string[] = [];
+  // Read after the agent's whole process group is gone: a lock left now is held by nobody.
+  const lock = laneIndexLock(opts.laneDir);
+  if (lock !== undefined && existsSync(lock)) {
+    rmSync(lock, { force: true });
+    violations.push(`the agent left a git lock in its lane (${lock}); removed, as no process of it is left`);
+  }
   const current = await git.currentBranch(opts.laneDir);
   if (current !== opts.branch) {
     violations.push(
@@ -67,6 +73,20 @@ export async function readLaneFacts(opts: {
       // The work is still the agent's: take it if the lane branch has none.
       if (branchTip === opts.startCommit) head = headTip;
     }
+  }
+  // Reset to the start (or its commits dropped otherwise): the lane's HEAD reflog still has them.
+  // (Only when the branch holds no work: an amend or a rebase also leaves commits behind, by intent.)
+  const recovered =
+    head === undefined || head === opts.startCommit
+      ? await recoverFromReflog({ laneDir: opts.laneDir, startCommit: opts.startCommit, head })
+      : undefined;
+  if (recovered !== undefined) {
+    const keep = `refs/flotilla/recovered/${opts.branch}`;
+    await git.updateRef({ cwd: opts.laneDir, ref: keep, newValue: recovered });
+    violations.push(
+      `the agent dropped commits from its branch; recovered ${recovered.slice(0, 12)} from the lane's reflog (kept as ${keep})`,
+    );
+    head = recovered;
   }
   if (head === undefined) return { head, commits: [], filesChanged: [], committedLeftovers, violations };
   const commits = await git.commitsBetween({ cwd: opts.laneDir, from: opts.startCommit, to: head });
@@ -104,4 +124,43 @@ export function checkoutChanges(
   for (const [path, code] of after) if (before.get(path) !== code) changed.push(path);
   for (const path of before.keys()) if (!after.has(path)) changed.push(path);
   return changed.sort();
+}
+
+/** The index lock file of a lane (a linked worktree: its `.git` file names its git dir). */
+export function laneIndexLock(laneDir: string): string | undefined {
+  try {
+    const text = readFileSync(join(laneDir, ".git"), "utf8");
+    const m = /^gitdir: (.+)$/m.exec(text);
+    if (m === null) return undefined;
+    const dir = m[1]!.trim();
+    return join(isAbsolute(dir) ? dir : resolve(laneDir, dir), "index.lock");
+  } catch {
+    return undefined;
+  }
+}
+
+// The newest commit in the lane's HEAD reflog that builds on the start and that `head` lacks.
+async function recoverFromReflog(opts: {
+  laneDir: string;
+  startCommit: string;
+  head: string | undefined;
+}): Promise<string | undefined> {
+  const log = await git.git({
+    cwd: opts.laneDir,
+    args: ["reflog", "show", "--format=%H", "-n", "200", "HEAD", "--"],
+  });
+  if (!log.ok) return undefined;
+  const seen = new Set<string>();
+  for (const sha of log.value.stdout.split("\n")) {
+    if (sha === "" || seen.has(sha) || sha === opts.startCommit || sha === opts.head) continue;
+    seen.add(sha);
+    if (!(await git.isAncestor({ cwd: opts.laneDir, ancestor: opts.startCommit, descendant: sha }))) continue;
+    if (
+      opts.head !== undefined &&
+      (await git.isAncestor({ cwd: opts.laneDir, ancestor: sha, descendant: opts.head }))
+    )
+      continue;
+    return sha;
+  }
+  return undefined;
 }

@@ -37,6 +37,13 @@ export async function landRun(ctx: EngineContext): Promise<Result<LandSuccess, L
       intTip === baseTip ||
       (await git.isAncestor({ cwd: ctx.repoDir, ancestor: intTip, descendant: baseTip }))
     ) {
+      // Landed already by this run (it was killed before recording it): the same answer again.
+      const earlier = await git.revParse(ctx.repoDir, `refs/flotilla/land/${ctx.runId}`);
+      if (
+        earlier !== undefined &&
+        (await git.isAncestor({ cwd: ctx.repoDir, ancestor: earlier, descendant: baseTip }))
+      )
+        return ok({ kind: "landed", commit: earlier });
       return ok({ kind: "nothing-to-land" });
     }
     if (!(await git.isAncestor({ cwd: ctx.repoDir, ancestor: baseTip, descendant: intTip }))) {

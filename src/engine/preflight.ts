@@ -34,6 +34,8 @@ export async function preflight(opts: {
   cwd: string;
   env: NodeJS.ProcessEnv;
   allowNested: boolean;
+  /** A resumed run's integration branch is its own: the base may have moved on since (land merges it in). */
+  resuming?: boolean;
 }): Promise<Result<PreflightFacts, PreflightProblem[]>> {
   const { plan } = opts;
   const depth = Number(opts.env["FLOTILLA_DEPTH"] ?? "0");
@@ -75,6 +77,7 @@ export async function preflight(opts: {
       integrationTip = await git.revParse(repoDir, `refs/heads/${plan.integrationBranch}`);
       if (
         integrationTip !== undefined &&
+        opts.resuming !== true &&
         !(await git.isAncestor({ cwd: repoDir, ancestor: baseCommit, descendant: integrationTip }))
       ) {
         problems.push({

@@ -13,7 +13,14 @@ import { selectRelay } from "../core/relay.js";
 import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
 import type { EventSink, RunEvent } from "../core/events.js";
 import type { FailedCriterion, FeedbackEntry, RelayEntry } from "../core/prompt.js";
-import type { AttemptOutcome, ItemStatus, JsonObject, RunStatus, StateStore } from "../core/state-types.js";
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  ItemStatus,
+  JsonObject,
+  RunStatus,
+  StateStore,
+} from "../core/state-types.js";
 import { buildGraph, computeWaves, conflictGroups } from "../graph/index.js";
 import type { Item, Plan } from "../plan/types.js";
 import { createMutex } from "../util/mutex.js";
@@ -30,7 +37,10 @@ import { flotillaPaths, names } from "./paths.js";
 import { preflight, type PreflightProblem } from "./preflight.js";
 import { predictedConflictItems, probeLanes, type ProbeLane } from "./probe.js";
 import { resolverProfile, runResolver } from "./resolver.js";
+import { adoptAttempt } from "./resume.js";
+import { continueRun, seedResume, type ResumeSeed } from "./resume-run.js";
 import { acquireRunLock } from "./run-lock.js";
+import { createStateGuard } from "./state-guard.js";
 
 /** Everything a run needs from its caller. */
 export interface RunRequest {
@@ -45,6 +55,8 @@ export interface RunRequest {
   /** Aborted on the second Ctrl-C or SIGTERM: agents and gates are stopped; the run is resumable. */
   readonly hardStop?: AbortSignal;
   readonly restart?: boolean;
+  /** Continue the unfinished run (this id, or the plan's newest unfinished one) instead of refusing. */
+  readonly resume?: { readonly runId?: string };
   readonly allowNested?: boolean;
   readonly options?: Partial<EngineOptions>;
   /** Recorded on the run: the flags that overrode plan keys. */
@@ -73,6 +85,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
     cwd: req.cwd,
     env: req.env,
     allowNested: req.allowNested === true,
+    resuming: req.resume !== undefined,
   });
   if (!pre.ok) return err({ reason: "preflight", problems: pre.error });
   const facts = pre.value;
@@ -81,12 +94,15 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
   if (!opened.ok) return err({ reason: "state", message: opened.error.message });
   const store = opened.value;
   try {
-    const unfinished = store.latestUnfinishedRun({ planName: req.plan.name });
-    if (unfinished !== undefined && req.restart !== true) {
+    const unfinished =
+      req.resume?.runId !== undefined
+        ? store.getRun(req.resume.runId)
+        : store.latestUnfinishedRun({ planName: req.plan.name });
+    if (unfinished !== undefined && req.restart !== true && req.resume === undefined) {
       return err({
         reason: "unfinished-run",
         runId: unfinished.id,
-        message: `run ${unfinished.id} of plan "${req.plan.name}" is unfinished (${unfinished.status}); continue it with \`flotilla resume ${unfinished.id}\` or start over with \`flotilla run --restart\``,
+        message: `run ${unfinished.id} of plan "${req.plan.name}" is unfinished (${unfinished.status}); continue it with \`flotilla resume ${unfinished.id}\` (or \`flotilla run --resume\`) or start over with \`flotilla run --restart\``,
       });
     }
     const lock = acquireRunLock({ file: paths.lock, runId: "(starting)" });
@@ -98,22 +114,26 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
       });
     }
     try {
-      if (unfinished !== undefined) {
+      const resuming = req.resume === undefined ? undefined : continueRun({ store, run: unfinished });
+      if (resuming !== undefined && !resuming.ok) return err({ reason: "state", message: resuming.error });
+      if (unfinished !== undefined && resuming === undefined) {
         store.updateRun(unfinished.id, { status: "failed", endedAt: new Date().toISOString() });
       }
-      const run = store.createRun({
-        planFile: req.plan.file,
-        planName: req.plan.name,
-        planJson: JSON.stringify(req.plan),
-        base: facts.base,
-        baseCommit: facts.baseCommit,
-        integrationBranch: req.plan.integrationBranch,
-        startedAt: new Date().toISOString(),
-        pid: process.pid,
-        pidStartTime: processStartTime(process.pid),
-        host: hostname(),
-        optionsJson: JSON.stringify(req.overrides ?? {}),
-      });
+      const run =
+        resuming?.value ??
+        store.createRun({
+          planFile: req.plan.file,
+          planName: req.plan.name,
+          planJson: JSON.stringify(req.plan),
+          base: facts.base,
+          baseCommit: facts.baseCommit,
+          integrationBranch: req.plan.integrationBranch,
+          startedAt: new Date().toISOString(),
+          pid: process.pid,
+          pidStartTime: processStartTime(process.pid),
+          host: hostname(),
+          optionsJson: JSON.stringify(req.overrides ?? {}),
+        });
       if (lock.tookOverFrom !== undefined) {
         req.emit({
           type: "warning",
@@ -124,6 +144,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
       // Every running agent and gate listens to these signals: many at once is expected, not a leak.
       setMaxListeners(0, hard);
       if (req.stop !== undefined) setMaxListeners(0, req.stop);
+      const guard = createStateGuard({ file: paths.stateDb, integrationBranch: req.plan.integrationBranch });
       const ctx: EngineContext = {
         runId: run.id,
         plan: req.plan,
@@ -132,6 +153,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         paths,
         store,
         emit: (e: RunEvent) => {
+          guard();
           store.appendEvent({
             runId: run.id,
             type: e.type,
@@ -159,10 +181,12 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
         if (!made.ok)
           throw new Error(`could not create the integration branch ${req.plan.integrationBranch}`);
       }
-      store.upsertItems(
-        run.id,
-        req.plan.items.map((i) => ({ id: i.id, status: "pending" as const })),
-      );
+      if (resuming === undefined) {
+        store.upsertItems(
+          run.id,
+          req.plan.items.map((i) => ({ id: i.id, status: "pending" as const })),
+        );
+      }
       ctx.emit({
         type: "run-started",
         runId: run.id,
@@ -173,12 +197,16 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
       });
       let status: RunStatus;
       try {
-        status = await loop(ctx, req.stop);
+        status = await loop(ctx, req.stop, resuming === undefined ? undefined : await seedResume(ctx, run));
       } catch (e) {
-        // A bug or a broken repository: every commit is still kept by refs, so the run is left
-        // resumable rather than stuck as "running"; the error goes on to the caller.
-        store.updateRun(run.id, { status: "interrupted", endedAt: new Date().toISOString() });
-        ctx.emit({ type: "run-ended", status: "interrupted", exitCode: 3 });
+        // A bug, a broken repository or a broken state file: every commit is still kept by refs, so
+        // the run is left resumable rather than stuck as "running"; the error goes on to the caller.
+        try {
+          store.updateRun(run.id, { status: "interrupted", endedAt: new Date().toISOString() });
+          ctx.emit({ type: "run-ended", status: "interrupted", exitCode: 3 });
+        } catch {
+          // The state file itself may be what broke: the first error is the one to report.
+        }
         throw e;
       }
       const exitCode = status === "landed" ? 0 : status === "interrupted" ? 3 : 1;
@@ -194,7 +222,7 @@ export async function executeRun(req: RunRequest): Promise<Result<RunOutcome, Ru
 }
 
 /** The scheduler's view of an item plus the engine's bookkeeping. */
-interface Tracked {
+export interface Tracked {
   readonly item: Item;
   sched: SchedulerItemState;
   /** An attempt is running or its work waits in the merge queue. */
@@ -221,7 +249,11 @@ const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set([
   "lost",
 ]);
 
-async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promise<RunStatus> {
+async function loop(
+  runCtx: EngineContext,
+  stop: AbortSignal | undefined,
+  resume: ResumeSeed | undefined,
+): Promise<RunStatus> {
   const { plan, store } = runCtx;
   // Items merged so far, in merge order: their checks join the later gates; the relay reads them.
   const mergeOrder: string[] = [];
@@ -292,6 +324,12 @@ async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promi
       ...(more.criteria === undefined ? {} : { criteria: more.criteria }),
       ...(more.broke === undefined ? {} : { broke: more.broke }),
     });
+    // An attempt lost in a crash (no work, agent gone) is not the agent's failure: not a retry.
+    if (outcome === "lost" && !(stop?.aborted ?? false) && !ctx.hardStop.aborted) {
+      t.sched = "pending";
+      setItem(t, "ready", reason);
+      return;
+    }
     if (
       RETRYABLE.has(outcome) &&
       t.retriesUsed < plan.retries &&
@@ -496,29 +534,34 @@ async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promi
     fixForward(t, entry, reason, details);
   };
 
-  const launch = (t: Tracked) => {
+  // `adopt`: re-attach to an attempt an earlier orchestrator started (resume) instead of a new one.
+  const launch = (t: Tracked, adopt?: AttemptRecord) => {
     t.sched = "running";
     t.queued = true;
-    t.attempts += 1;
+    if (adopt === undefined) t.attempts += 1;
     agentsRunning += 1;
     const slot = takeSlot();
-    const n = t.attempts;
+    const n = adopt?.n ?? t.attempts;
     setItem(t, "running");
     void (async () => {
-      const startCommit = await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`);
+      const startCommit =
+        adopt?.baseCommit ?? (await git.revParse(ctx.repoDir, `refs/heads/${ctx.integrationBranch}`));
       if (startCommit === undefined)
         throw new Error(`the integration branch ${ctx.integrationBranch} disappeared`);
       t.lane = { branch: names.laneBranch(ctx.runId, t.item.id, n), start: startCommit };
-      const result: AttemptResult = await runAttempt({
-        ctx,
-        item: t.item,
-        n,
-        startCommit,
-        relay: relayFor(t.item, tracked, mergeOrder),
-        feedback: await withDiffs(ctx, t.feedback),
-        slot,
-        ...maxBudget(budget.itemLeftUsd(t.item)),
-      });
+      const result: AttemptResult =
+        adopt !== undefined
+          ? await adoptAttempt({ ctx, item: t.item, a: adopt, slot })
+          : await runAttempt({
+              ctx,
+              item: t.item,
+              n,
+              startCommit,
+              relay: relayFor(t.item, tracked, mergeOrder),
+              feedback: await withDiffs(ctx, t.feedback),
+              slot,
+              ...maxBudget(budget.itemLeftUsd(t.item)),
+            });
       delete t.lane;
       const a = store.getAttempt(ctx.runId, t.item.id, n);
       budget.add(t.item.id, { costUsd: a?.costUsd ?? 0, tokens: (a?.tokensIn ?? 0) + (a?.tokensOut ?? 0) });
@@ -602,15 +645,30 @@ async function loop(runCtx: EngineContext, stop: AbortSignal | undefined): Promi
   };
   const runProbe = () => {
     if (probing || probeStopped) return;
-    probeInFlight = probe().catch((e: unknown) => {
-      ctx.emit({
-        type: "warning",
-        message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
+    probeInFlight = probe()
+      .catch((e: unknown) => {
+        ctx.emit({
+          type: "warning",
+          message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
+        });
+      })
+      .catch((e: unknown) => {
+        // Even the warning failed (the state file broke): the run stops with that error.
+        fatal ??= e;
+        wake();
       });
-    });
   };
   const probeTimer = setInterval(runProbe, Math.max(1, plan.merge.probeIntervalSeconds) * 1000);
   probeTimer.unref();
+  resume?.apply({
+    tracked,
+    setItem,
+    launch,
+    enqueue: (e) => {
+      queue.enqueue(e);
+    },
+    merged: (t) => mergeOrder.push(t.item.id),
+  });
   try {
     await dispatchLoop();
   } finally {

@@ -418,7 +418,7 @@ items:
       const r = refusal(await runInRepo({ repo, plan }), "unfinished-run");
       assert.match(
         r.message,
-        /run again-1 of plan "again" is unfinished \(interrupted\); continue it with `flotilla resume again-1` or start over with `flotilla run --restart`/,
+        /run again-1 of plan "again" is unfinished \(interrupted\); continue it with `flotilla resume again-1` \(or `flotilla run --resume`\) or start over with `flotilla run --restart`/,
       );
       const restarted = await runInRepo({
         repo,

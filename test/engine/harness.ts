@@ -44,6 +44,7 @@ export interface RunInRepoOptions {
   readonly hardStop?: AbortSignal;
   readonly allowNested?: boolean;
   readonly restart?: boolean;
+  readonly resume?: { readonly runId?: string };
   readonly cwd?: string;
 }
 
@@ -62,6 +63,7 @@ export async function runInRepo(opts: RunInRepoOptions): Promise<RunResult> {
     emit: (e) => events.push(e),
     allowNested: opts.allowNested ?? false,
     restart: opts.restart ?? false,
+    ...(opts.resume === undefined ? {} : { resume: opts.resume }),
     options: { killGraceMs: 500, ...opts.options },
     ...(opts.stop === undefined ? {} : { stop: opts.stop }),
     ...(opts.hardStop === undefined ? {} : { hardStop: opts.hardStop }),

@@ -84,21 +84,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   const started = performance.now();
   const command = opts.argv[0];
   if (command === undefined) throw new Error("runProcess: argv is empty");
-  const notStarted = (extra: { cancelled?: boolean; spawnError?: SpawnError }): ProcessOutcome => ({
-    pid: undefined,
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    cancelled: extra.cancelled ?? false,
-    durationMs: performance.now() - started,
-    stdoutTail: "",
-    stderrTail: "",
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    truncated: { stdout: false, stderr: false },
-    strays: false,
-    ...(extra.spawnError === undefined ? {} : { spawnError: extra.spawnError }),
-  });
+  const notStarted = (extra: { cancelled?: boolean; spawnError?: SpawnError }) =>
+    notStartedOutcome(started, extra);
   if (opts.signal?.aborted === true) return notStarted({ cancelled: true });
 
   const capBytes = opts.capBytes ?? DEFAULT_CAP_BYTES;
@@ -287,4 +274,26 @@ async function within(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** The outcome of a process that never ran (cancelled first, or it could not be spawned). */
+export function notStartedOutcome(
+  started: number,
+  extra: { cancelled?: boolean; spawnError?: SpawnError },
+): ProcessOutcome {
+  return {
+    pid: undefined,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: extra.cancelled ?? false,
+    durationMs: performance.now() - started,
+    stdoutTail: "",
+    stderrTail: "",
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    truncated: { stdout: false, stderr: false },
+    strays: false,
+    ...(extra.spawnError === undefined ? {} : { spawnError: extra.spawnError }),
+  };
 }

@@ -1,13 +1,15 @@
-// `flotilla cleanup [RUN] [--force]`: removes lane folders whose work is safe. It only ever removes
-// worktree folders: lane branches and the refs under refs/flotilla/ stay, so every commit an agent
-// made stays reachable (DESIGN.md invariant 1).
+// `flotilla cleanup [RUN] [--force] [--dry-run]`: removes lane folders whose work is safe, and their
+// branches once the commits are in the base or integration branch (with --force also when a ref
+// keeps them, or after writing one under refs/flotilla/archive/); refs under refs/flotilla/ stay,
+// so every commit an agent made stays reachable (DESIGN.md invariant 1).
 import { existsSync, realpathSync, rmdirSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import * as git from "../../adapters/git/index.js";
 import { MERGED_STATUSES } from "../../core/report.js";
 import { resolverSessions } from "../../core/resolver-sessions.js";
 import type { AttemptRecord, ItemRecord, RunRecord } from "../../core/state-types.js";
-import { flotillaPaths } from "../../engine/paths.js";
+import { flotillaPaths, names } from "../../engine/paths.js";
+import { branchLine, findOrphans, settleLaneBranch, type BranchOutcome } from "./cleanup-extras.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
 import { openStateForCli, pickRun } from "../open-state.js";
@@ -117,7 +119,10 @@ export async function cleanupCommand(opts: {
   io: CliIO;
   runId: string | undefined;
   force: boolean;
+  /** List what would be done; change nothing. */
+  dryRun?: boolean;
 }): Promise<number> {
+  const dryRun = opts.dryRun === true;
   const { io } = opts;
   const opened = await openStateForCli(io);
   if (opened === undefined) return ExitCode.usage;
@@ -163,27 +168,73 @@ export async function cleanupCommand(opts: {
   let removed = 0;
   let kept = 0;
   let gone = 0;
+  const branches: BranchOutcome[] = [];
   const lines: string[] = [];
   for (const { run, decisions } of plans) {
     const outcomes: Outcome[] = [];
+    const branchLines: string[] = [];
     for (const d of decisions) {
-      if (!existsSync(d.path)) {
-        gone += 1;
-        continue;
+      const there = existsSync(d.path);
+      let outcome: Outcome | undefined;
+      if (!there) gone += 1;
+      else {
+        outcome = dryRun
+          ? { decision: d, removed: d.action === "remove", why: d.why }
+          : await apply({ d, commonDir, registered, here, force: opts.force });
+        outcomes.push(outcome);
+        if (outcome.removed) removed += 1;
+        else kept += 1;
       }
-      const outcome = await apply({ d, commonDir, registered, here, force: opts.force });
-      outcomes.push(outcome);
-      if (outcome.removed) removed += 1;
-      else kept += 1;
+      // A lane branch is settled once its folder is gone (or going), never under a live worktree.
+      if (d.action !== "remove" || d.kind === "gate" || (there && outcome?.removed !== true)) continue;
+      const b = await settleLaneBranch({
+        cwd: commonDir,
+        run,
+        branch: laneBranchOf(run.id, d),
+        archive: `refs/flotilla/archive/${d.kind === "attempt" ? "attempts" : "resolutions"}/${run.id}/${d.itemId ?? "_"}/${d.attempt ?? 0}`,
+        force: opts.force,
+        dryRun,
+      });
+      if (b !== undefined) {
+        branches.push(b);
+        branchLines.push(branchLine(b, dryRun));
+      }
     }
-    removeIfEmpty(resolve(paths.lanesRoot, run.id));
-    if (outcomes.length === 0) continue;
+    if (!dryRun) removeIfEmpty(resolve(paths.lanesRoot, run.id));
+    if (outcomes.length === 0 && branchLines.length === 0) continue;
     lines.push(`${run.id} (${run.status})`);
-    const rows = table(outcomes.map((o) => [o.removed ? "removed" : "kept", label(o.decision), o.why]));
+    const rows = table(
+      outcomes.map((o) => [
+        o.removed ? (dryRun ? "would remove" : "removed") : "kept",
+        label(o.decision),
+        o.why,
+      ]),
+    );
     outcomes.forEach((o, k) => {
       lines.push(`  ${rows[k] ?? ""}`);
       lines.push(`      ${o.decision.path}`);
     });
+    lines.push(...branchLines);
+  }
+  const orphans = findOrphans({
+    lanesRoot: paths.lanesRoot,
+    runs,
+    known: new Map(plans.map(({ run, decisions }) => [run.id, new Set(decisions.map((d) => d.path))])),
+    unfinishedLanes: plans.flatMap(({ run, decisions }) =>
+      run.status === "running" || run.status === "interrupted"
+        ? decisions
+            .filter((d) => d.kind !== "gate" && d.action === "keep")
+            .map((d) => ({ runId: run.id, path: d.path, label: label(d) }))
+        : [],
+    ),
+    ...(opts.runId === undefined ? {} : { only: opts.runId }),
+  });
+  if (orphans.length > 0) lines.push("Not accounted for:", ...orphans);
+  if (dryRun) {
+    io.out(
+      `${lines.length === 0 ? "Nothing to clean up." : lines.join("\n")}\n\nDry run: nothing was changed.\n`,
+    );
+    return ExitCode.ok;
   }
   const pruned = await git.worktreePrune(commonDir);
   if (lines.length === 0) lines.push("Nothing to clean up: no lane folders are left.");
@@ -191,9 +242,13 @@ export async function cleanupCommand(opts: {
     `Removed ${removed} folder${removed === 1 ? "" : "s"}, kept ${kept}`,
     ...(gone > 0 ? [`${gone} already gone`] : []),
   ].join(", ");
+  const deleted = branches.filter((b) => b.kind !== "kept").length;
+  const archived = branches.filter((b) => b.kind === "archived").length;
   lines.push(
     "",
-    `${summary}. Lane branches and refs/flotilla/ refs were not touched: every commit stays reachable.`,
+    deleted === 0
+      ? `${summary}. Lane branches and refs/flotilla/ refs were not touched: every commit stays reachable.`
+      : `${summary}. Removed ${deleted} lane branch${deleted === 1 ? "" : "es"} whose commits are safe${archived > 0 ? ` (${archived} kept under refs/flotilla/archive/)` : ""}; refs/flotilla/ refs stay: every commit stays reachable.`,
     pruned.ok ? "Ran git worktree prune." : `git worktree prune failed: ${pruned.error.message}`,
   );
   io.out(`${lines.join("\n")}\n`);
@@ -235,6 +290,12 @@ async function apply(opts: {
     removed: false,
     why: `${d.why}, but git refused (uncommitted changes, untracked files or a lock): \`flotilla cleanup --force\` removes it anyway`,
   };
+}
+
+function laneBranchOf(runId: string, d: LaneDecision): string {
+  return d.kind === "resolver"
+    ? names.resolverBranch(runId, d.itemId ?? "_", d.attempt ?? 0)
+    : names.laneBranch(runId, d.itemId ?? "_", d.attempt ?? 0);
 }
 
 function label(d: LaneDecision): string {

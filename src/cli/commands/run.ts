@@ -27,6 +27,7 @@ export async function runCommand(opts: { io: CliIO; planFile: string; flags: Run
     plan,
     cwd: io.cwd,
     restart: flags.restart === true,
+    ...(flags.resume === true ? { resume: {} } : {}),
     allowNested: flags.allowNested === true,
     json: flags.json === true,
     engineOptions: { followUps: flags.followups !== false, hardBudget: flags.hardBudget === true },

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanupCommand, planCleanup } from "../../../src/cli/commands/cleanup.js";
 import type { AttemptRecord, ItemRecord, RunRecord } from "../../../src/core/state-types.js";
@@ -120,7 +120,7 @@ Ran git worktree prune.
   );
 });
 
-test("cleanup --force of one run also removes its failed lane; other runs are not touched; refs stay", async () => {
+test("cleanup --force of one run also removes its failed lane and its lanes' branches; other runs are not touched; refs stay", async () => {
   const refsBefore = refsAndBranches();
   const io = captureIO(sr.repo.dir);
   assert.equal(await cleanupCommand({ io, runId: "demo-1", force: true }), 0);
@@ -132,7 +132,21 @@ test("cleanup --force of one run also removes its failed lane; other runs are no
     false,
     "the empty lanes folder of the run went too",
   );
-  assert.equal(refsAndBranches(), refsBefore);
+  // The lane branches of demo-1 went (their commits are kept by the attempt refs); every other
+  // branch and every ref under refs/flotilla/ stayed as it was.
+  const demo1Branch = (l: string) => l.startsWith("refs/heads/flotilla-lane/demo-1/");
+  assert.equal(
+    refsAndBranches(),
+    refsBefore
+      .split("\n")
+      .filter((l) => !demo1Branch(l))
+      .join("\n"),
+  );
+  assert.equal(refsBefore.split("\n").filter(demo1Branch).length, 4);
+  assert.match(
+    io.stdout(),
+    /branch flotilla-lane\/demo-1\/changelog\/2 deleted: its commits are kept by refs\/flotilla\/attempts\/demo-1\/changelog\/2 \(--force\)/,
+  );
   // A second cleanup finds nothing left of demo-1.
   const again = captureIO(sr.repo.dir);
   assert.equal(await cleanupCommand({ io: again, runId: "demo-1", force: true }), 0);
@@ -215,4 +229,45 @@ test("planCleanup keeps the lanes an interrupted run may resume, even with --for
     ],
   );
   assert.equal(decisions[1]?.why, "the run was interrupted with a queued; `flotilla resume r-1` may need it");
+});
+
+test("--dry-run lists and changes nothing; then a merged lane's branch goes, --force archives what nothing else keeps, orphans are listed", async () => {
+  sr.repo.git("merge", "--quiet", "--ff-only", "flotilla-lane/demo-1/login-api/2");
+  const dropped = sr.repo.git("rev-parse", "flotilla-lane/demo-1/changelog/2");
+  sr.repo.git("update-ref", "-d", "refs/flotilla/attempts/demo-1/changelog/2");
+  mkdirSync(join(sr.paths.lanesRoot, "demo-1", "stray.1"), { recursive: true });
+  const refsBefore = refsAndBranches();
+  const dry = captureIO(sr.repo.dir);
+  assert.equal(await cleanupCommand({ io: dry, runId: "demo-1", force: true, dryRun: true }), 0);
+  const listed = normalize(dry.stdout());
+  assert.match(listed, /would remove {2}changelog #2 {3}changelog is failed \(--force\)/);
+  assert.match(
+    listed,
+    /branch flotilla-lane\/demo-1\/login-api\/2 would be deleted: its commits are in main/,
+  );
+  assert.match(
+    listed,
+    /branch flotilla-lane\/demo-1\/changelog\/2 would be archived as refs\/flotilla\/archive\/attempts\/demo-1\/changelog\/2/,
+  );
+  assert.match(
+    listed,
+    /orphan {3}<lanes>\/demo-1\/stray\.1 {2}\(not a lane run demo-1 recorded: left alone\)/,
+  );
+  assert.match(listed, /Dry run: nothing was changed\.\n$/);
+  assert.equal(refsAndBranches(), refsBefore);
+  assert.ok(existsSync(lane("demo-1", "changelog", 2)));
+
+  const io = captureIO(sr.repo.dir);
+  assert.equal(await cleanupCommand({ io, runId: "demo-1", force: true }), 0);
+  const out = io.stdout();
+  assert.match(out, /branch flotilla-lane\/demo-1\/login-api\/2 deleted: its commits are in main/);
+  assert.match(
+    out,
+    /get it back with: git branch flotilla-lane\/demo-1\/changelog\/2 refs\/flotilla\/archive\/attempts\/demo-1\/changelog\/2/,
+  );
+  assert.equal(sr.repo.git("rev-parse", "refs/flotilla/archive/attempts/demo-1/changelog/2"), dropped);
+  assert.throws(() =>
+    sr.repo.git("rev-parse", "--verify", "-q", "refs/heads/flotilla-lane/demo-1/changelog/2"),
+  );
+  assert.ok(existsSync(join(sr.paths.lanesRoot, "demo-1", "stray.1")), "an orphan is listed, not removed");
 });
