@@ -47,3 +47,28 @@ export function followUpItem(opts: {
     loc: parent.loc,
   });
 }
+
+/**
+ * The follow-ups a run added before it stopped, rebuilt from its `item-added` events in order (they
+ * are not in the plan file, and resume must schedule them again). A follow-up whose parent is unknown
+ * or whose rebuilt id differs from the recorded one is left out: the events are not what this code wrote.
+ */
+export function replayFollowUps(opts: {
+  readonly items: readonly Item[];
+  readonly events: readonly { readonly type: string; readonly data: Readonly<Record<string, unknown>> }[];
+}): Item[] {
+  const byId = new Map(opts.items.map((i) => [i.id, i]));
+  const added: Item[] = [];
+  for (const e of opts.events) {
+    if (e.type !== "item-added") continue;
+    const { itemId, parent, remaining } = e.data;
+    if (typeof itemId !== "string" || typeof parent !== "string" || typeof remaining !== "string") continue;
+    const from = byId.get(parent);
+    if (from === undefined || byId.has(itemId)) continue;
+    const made = followUpItem({ parent: from, remaining, taken: new Set(byId.keys()) });
+    if (!made.ok || made.value.id !== itemId) continue;
+    byId.set(itemId, made.value);
+    added.push(made.value);
+  }
+  return added;
+}

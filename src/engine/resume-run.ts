@@ -3,7 +3,9 @@
 // work queued again, the rest pending with their counters).
 import { hostname } from "node:os";
 import { processStartTime } from "../adapters/process/group.js";
+import { replayFollowUps } from "../core/follow-up.js";
 import type { ResumeItem } from "../core/resume-plan.js";
+import type { Item } from "../plan/types.js";
 import {
   UNFINISHED_RUN_STATUSES,
   type AttemptRecord,
@@ -35,6 +37,8 @@ export interface ResumeHooks {
 /** The loop's starting point for a resumed run. */
 export interface ResumeSeed {
   readonly steps: readonly ResumeItem[];
+  /** Follow-ups of PARTIAL attempts the run had added: not in the plan, scheduled again. */
+  readonly followUps: readonly Item[];
   apply(hooks: ResumeHooks): void;
 }
 
@@ -69,18 +73,20 @@ export async function seedResume(ctx: EngineContext, run: RunRecord): Promise<Re
       missing.map((i) => ({ id: i.id, status: "pending" as const })),
     );
   await resetGateWorktree(ctx);
+  const followUps = replayFollowUps({ items: ctx.plan.items, events: ctx.store.listEvents(ctx.runId) });
   const steps = await resumeSteps({
     store: ctx.store,
     runId: ctx.runId,
     repoDir: ctx.repoDir,
     integrationBranch: ctx.integrationBranch,
     baseCommit: run.baseCommit,
-    itemIds: ctx.plan.items.map((i) => i.id),
+    itemIds: [...ctx.plan.items, ...followUps].map((i) => i.id),
   });
   const attempts = ctx.store.listAttempts(ctx.runId);
   const rows = new Map(ctx.store.listItems(ctx.runId).map((r) => [r.id, r]));
   return {
     steps,
+    followUps,
     apply(h) {
       for (const s of steps) {
         const t = h.tracked.get(s.itemId);

@@ -265,12 +265,12 @@ async function loop(
   };
   const ctx: EngineContext = { ...queueCtx, hardStop: AbortSignal.any([runCtx.hardStop, budgetStop.signal]) };
   // Follow-ups of PARTIAL attempts join the run: the graph and waves are rebuilt with them.
-  const items: Item[] = [...plan.items];
+  const items: Item[] = [...plan.items, ...(resume?.followUps ?? [])];
   let graph = buildGraph(items);
   const wavesOf = () =>
     plan.schedule === "waves" ? computeWaves(graph, conflictGroups(items), { weight: itemWeight }) : [];
   let waves = wavesOf();
-  const tracked = new Map<string, Tracked>(plan.items.map((item) => [item.id, fresh(item)]));
+  const tracked = new Map<string, Tracked>(items.map((item) => [item.id, fresh(item)]));
   let wake: () => void = () => undefined;
   const woken = () => new Promise<void>((resolve) => (wake = resolve));
   let fatal: unknown;

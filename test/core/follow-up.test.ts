@@ -2,7 +2,7 @@
 // touches, the remaining work in its description; an id that would be invalid adds nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { followUpItem } from "../../src/core/follow-up.js";
+import { followUpItem, replayFollowUps } from "../../src/core/follow-up.js";
 import type { Item } from "../../src/plan/types.js";
 
 const parent: Item = {
@@ -46,4 +46,31 @@ test("an id over the length limit is refused with the reason", () => {
   const r = followUpItem({ parent: { ...parent, id: "d".repeat(60) }, remaining: "x", taken: new Set() });
   assert.equal(r.ok, false);
   assert.match(r.error, /is invalid \(it is 67 characters long/);
+});
+
+test("resume rebuilds the run's follow-ups from its item-added events, chains included, the same as first made", () => {
+  const first = followUpItem({ parent, remaining: "- page 3", taken: new Set(["docs"]) });
+  assert.ok(first.ok);
+  const second = followUpItem({
+    parent: first.value,
+    remaining: "- page 4",
+    taken: new Set(["docs", "docs-rest-1"]),
+  });
+  assert.ok(second.ok);
+  const added = (itemId: string, from: string, remaining: string) => ({
+    type: "item-added",
+    data: { itemId, parent: from, title: "t", remaining },
+  });
+  const replayed = replayFollowUps({
+    items: [parent],
+    events: [
+      { type: "item-state", data: { itemId: "docs" } },
+      added("docs-rest-1", "docs", "- page 3"),
+      added("docs-rest-2", "docs-rest-1", "- page 4"),
+      // Not what this code writes: an unknown parent, and an id the rebuild would not give.
+      added("ghost-rest-1", "ghost", "x"),
+      added("docs-rest-9", "docs", "y"),
+    ],
+  });
+  assert.deepEqual(replayed, [first.value, second.value]);
 });

@@ -287,4 +287,60 @@ items:
       }
     },
   );
+
+  test(
+    "a follow-up the run added (PARTIAL) before it was killed is scheduled again and lands",
+    { timeout: LONG },
+    async () => {
+      const repo = engineRepo();
+      const marks = join(repo.dir, "..", `rest-${process.pid}-${Date.now()}`);
+      try {
+        repo.write(
+          "plan.yaml",
+          `version: 1
+name: rest
+agent: shell
+items:
+  - id: pages
+    title: Write the pages
+    touches: ["pages/**"]
+    run: |
+      mkdir -p pages
+      if [ "$FLOTILLA_ITEM" = pages ]; then
+        echo one > pages/1.txt && git add -A && git commit -qm "page 1"
+        printf 'Did page 1.\\nNOTES: page 2 is left\\nSTATUS: PARTIAL\\n'
+      else
+        touch '${marks}.rest'
+        while [ ! -e '${marks}.go' ]; do sleep 0.05; done
+        echo two > pages/2.txt && git add -A && git commit -qm "page 2"
+        echo "STATUS: COMPLETE"
+      fi
+`,
+        );
+        repo.commit("plan");
+        const first = startFlotilla({ cwd: repo.dir, args: ["run", "plan.yaml"] });
+        await waitFor(() => existsSync(`${marks}.rest`), LONG / 2, "the follow-up's agent to start");
+        first.child.kill("SIGKILL");
+        await first.done;
+
+        const resumed = startFlotilla({ cwd: repo.dir, args: ["resume", "--json"] });
+        writeFileSync(`${marks}.go`, "");
+        const r = await resumed.done;
+        assert.equal(r.code, 0, r.stderr);
+        const report = JSON.parse(r.stdout) as {
+          run: { status: string };
+          items: { id: string; status: string; attempts: unknown[] }[];
+        };
+        assert.equal(report.run.status, "landed");
+        const rest = report.items.find((i) => i.id === "pages-rest-1");
+        assert.equal(rest?.status, "landed");
+        assert.equal(rest.attempts.length, 1, "the follow-up's agent was re-attached, not run again");
+        assert.equal(repo.git("show", "main:pages/2.txt"), "two");
+      } finally {
+        writeFileSync(`${marks}.go`, "");
+        for (const f of [".rest", ".go"]) rmSync(`${marks}${f}`, { force: true });
+        repo.cleanup();
+      }
+    },
+  );
 });
