@@ -8,6 +8,7 @@ import { benchStartup } from "./startup.js";
 import { benchRunOverhead } from "./run-overhead.js";
 import { benchRealHistory } from "./real-history.js";
 import { benchMergeBatches } from "./merge-batches.js";
+import { benchSchedule } from "./schedule.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<BenchResult>> = {
@@ -16,6 +17,7 @@ const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<Bench
   run: benchRunOverhead,
   history: benchRealHistory,
   merge: benchMergeBatches,
+  schedule: benchSchedule,
 };
 
 const args = process.argv.slice(2);

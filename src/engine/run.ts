@@ -6,6 +6,7 @@ import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import * as git from "../adapters/git/index.js";
 import { processStartTime } from "../adapters/process/group.js";
+import { dispatchWeight } from "../core/dispatch-weight.js";
 import { itemWeight } from "../core/plan-summary.js";
 import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
 import type { EventSink, RunEvent } from "../core/events.js";
@@ -218,7 +219,9 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
   const { plan, store } = ctx;
   const graph = buildGraph(plan.items);
   const groups = conflictGroups(plan.items);
+  // Waves stay those `check` shows; dispatch inside them and continuous dispatch use dispatchWeight.
   const waves = plan.schedule === "waves" ? computeWaves(graph, groups, { weight: itemWeight }) : [];
+  const weight = dispatchWeight(plan.items);
   const tracked = new Map<string, Tracked>(
     plan.items.map((item) => [
       item.id,
@@ -581,7 +584,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
           mode: plan.schedule,
           conflicts: plan.conflicts,
           waves,
-          weight: itemWeight,
+          weight,
           // Predictions are about running lanes: with no agent running there are none.
           predictedConflicts: new Set([...(agentsRunning > 0 ? predicted : []), ...heldFixForwards(tracked)]),
         });
