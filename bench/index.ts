@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only name,name]`: runs the benches and writes BENCHMARKS.md.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -9,6 +9,7 @@ import { benchRunOverhead } from "./run-overhead.js";
 import { benchRealHistory } from "./real-history.js";
 import { benchMergeBatches } from "./merge-batches.js";
 import { benchSchedule } from "./schedule.js";
+import { replaceSections, type Section } from "./sections.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<BenchResult>> = {
@@ -27,14 +28,14 @@ const only = onlyIdx >= 0 ? (args[onlyIdx + 1] ?? "").split(",") : Object.keys(b
 const root = resolve(import.meta.dirname, "../..");
 const ctx: BenchContext = { root, bin: join(root, "dist/src/cli/bin.js"), quick };
 
-const sections: string[] = [];
+const sections: Section[] = [];
 for (const name of only) {
   const bench = benches[name];
   if (bench === undefined)
     throw new Error(`unknown bench ${name}; known: ${Object.keys(benches).join(", ")}`);
   console.error(`bench: ${name}…`);
   const r = await bench(ctx);
-  sections.push(`## ${r.title}\n\n${r.markdown}\n`);
+  sections.push({ title: r.title, text: `## ${r.title}\n\n${r.markdown}\n` });
   console.error(r.markdown);
 }
 
@@ -42,7 +43,8 @@ const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], {
   cwd: root,
   encoding: "utf8",
 }).stdout.trim();
-const dirty = spawnSync("git", ["status", "--porcelain", "--", "src", "bench"], {
+// bench/results holds what benches write (plots), not code.
+const dirty = spawnSync("git", ["status", "--porcelain", "--", "src", "bench", ":!bench/results"], {
   cwd: root,
   encoding: "utf8",
 }).stdout;
@@ -57,6 +59,15 @@ const header = [
   "",
 ].join("\n");
 mkdirSync(join(root, "bench/results"), { recursive: true });
-const out = `${header}\n${sections.join("\n")}`;
-writeFileSync(join(root, quick ? "bench/results/BENCHMARKS.quick.md" : "BENCHMARKS.md"), out);
+const target = join(root, quick ? "bench/results/BENCHMARKS.quick.md" : "BENCHMARKS.md");
+// --only replaces just its own sections of an existing file, each saying when it was measured.
+const out =
+  onlyIdx >= 0 && existsSync(target)
+    ? replaceSections(
+        readFileSync(target, "utf8"),
+        sections,
+        `commit ${git}, ${new Date().toISOString().slice(0, 10)}`,
+      )
+    : `${header}\n${sections.map((s) => s.text).join("\n")}`;
+writeFileSync(target, out);
 console.error(`wrote ${quick ? "bench/results/BENCHMARKS.quick.md" : "BENCHMARKS.md"}`);

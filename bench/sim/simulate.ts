@@ -186,18 +186,27 @@ export function simulate(opts: SimulateOptions): SimResult {
     merged.push(...entries);
   };
 
+  // Merges due by now finish, and the queue starts the next batch, until it waits for time to pass.
+  const settleMerges = () => {
+    for (;;) {
+      if (merging !== undefined && merging.until <= now) {
+        for (const i of merging.entries) states.set(items[i]!.id, "done");
+        merging = undefined;
+      }
+      startMerge();
+      if (merging === undefined || merging.until > now) return;
+    }
+  };
+
   for (;;) {
-    startMerge();
+    settleMerges();
     dispatch();
-    startMerge();
+    settleMerges();
     let next = merging?.until ?? Number.POSITIVE_INFINITY;
     for (const i of running) next = Math.min(next, endOf[i]!);
     if (next === Number.POSITIVE_INFINITY) break;
     now = next;
-    if (merging !== undefined && merging.until <= now) {
-      for (const i of merging.entries) states.set(items[i]!.id, "done");
-      merging = undefined;
-    }
+    settleMerges();
     for (const i of [...running].sort((a, b) => endOf[a]! - endOf[b]! || a - b)) {
       if (endOf[i]! > now) continue;
       running.delete(i);
