@@ -9,6 +9,7 @@ import { benchRunOverhead } from "./run-overhead.js";
 import { benchRealHistory } from "./real-history.js";
 import { benchMergeBatches } from "./merge-batches.js";
 import { benchSchedule } from "./schedule.js";
+import { benchReality } from "./reality.js";
 import { replaceSections, type Section } from "./sections.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
@@ -19,6 +20,7 @@ const benches: Record<string, (ctx: BenchContext) => BenchResult | Promise<Bench
   history: benchRealHistory,
   merge: benchMergeBatches,
   schedule: benchSchedule,
+  reality: benchReality,
 };
 
 const args = process.argv.slice(2);
