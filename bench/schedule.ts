@@ -73,11 +73,57 @@ export function benchSchedule(ctx: BenchContext): BenchResult {
     );
     out.push("", `![${setting.title}](${folder}/${file})`);
   }
+  out.push("", sensitivity(ctx.quick));
   out.push(
     "",
     `Targets: flotilla within 1.10× of the bound at the median (realistic), waves at least 1.3× flotilla. Simulation time: ${((performance.now() - t0) / 1000).toFixed(1)} s.`,
   );
   return { title: "Scheduling (virtual time, through the real scheduler)", markdown: out.join("\n") };
+}
+
+/** One assumption varied at a time, the others realistic, on the plans of 20 and 100 items. */
+const VARIED: readonly {
+  readonly label: string;
+  readonly key: keyof Realism;
+  readonly values: readonly number[];
+}[] = [
+  { label: "hidden conflict probability", key: "hiddenConflict", values: [0, 0.01, 0.03, 0.05] },
+  { label: "σ of the estimate noise", key: "sigma", values: [0, 0.4, 0.8, 1.2] },
+  { label: "attempt failure probability", key: "failure", values: [0, 0.2, 0.4] },
+  { label: "post-merge gate seconds", key: "gateSeconds", values: [0, 30, 120, 300] },
+];
+
+function sensitivity(quick: boolean): string {
+  const suite = { ...fullSuite(quick), sizes: [20, 100], seedsPerCell: quick ? 1 : 2 };
+  const specs = suitePlans(suite);
+  const rows = [
+    `Sensitivity: one assumption varied at a time, the others as in the realistic setting; ${specs.length} plans of 20 and 100 items (seeds ${suite.firstSeed}–${suite.firstSeed + specs.length - 1}).`,
+    "",
+    "| assumption | value | flotilla ÷ bound: median / p90 | waves ÷ flotilla: median | plan order ÷ flotilla: median |",
+    "|---|---|---|---|---|",
+  ];
+  for (const v of VARIED) {
+    for (const value of v.values) {
+      const outcomes = runSuite({
+        specs,
+        realism: { ...REALISTIC, [v.key]: value },
+        policies: [FLOTILLA, WAVES, PLAN_ORDER],
+      });
+      const r = ratios(outcomes, FLOTILLA.name);
+      const vs = (p: Policy) =>
+        f2(
+          quantile(
+            outcomes.map((o) => o.makespan.get(p.name)! / o.makespan.get(FLOTILLA.name)!),
+            0.5,
+          ),
+        );
+      const mark = value === REALISTIC[v.key] ? " (realistic)" : "";
+      rows.push(
+        `| ${v.label} | ${value}${mark} | ${f2(quantile(r, 0.5))} / ${f2(quantile(r, 0.9))} | ${vs(WAVES)} | ${vs(PLAN_ORDER)} |`,
+      );
+    }
+  }
+  return rows.join("\n");
 }
 
 function ratios(outcomes: readonly PlanOutcome[], policy: string): number[] {

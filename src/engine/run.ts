@@ -531,8 +531,11 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
       probing = false;
     }
   };
+  // The run waits for a probe in flight before it ends: its warning must not outlive the store.
+  let probeRun: Promise<void> = Promise.resolve();
   const runProbe = () => {
-    probe().catch((e: unknown) => {
+    if (probing) return;
+    probeRun = probe().catch((e: unknown) => {
       ctx.emit({
         type: "warning",
         message: `the conflict probe failed: ${e instanceof Error ? e.message : String(e)}`,
@@ -545,6 +548,7 @@ async function loop(ctx: EngineContext, stop: AbortSignal | undefined): Promise<
     await dispatchLoop();
   } finally {
     clearInterval(probeTimer);
+    await probeRun;
   }
 
   async function dispatchLoop(): Promise<void> {
