@@ -26,7 +26,7 @@ const REALITY: Realism = { ...REALISTIC, declaredConflict: 0, hiddenConflict: 0 
 
 /** Runs the plans for real and beside the simulation. */
 export function benchReality(ctx: BenchContext): BenchResult {
-  const specs = ctx.quick ? [{ ...PLANS[0]!, items: 6 }] : PLANS;
+  const specs = ctx.quick ? [{ ...PLANS[0]!, items: 4 }] : PLANS;
   const scale = ctx.quick ? QUICK_SCALE : SCALE;
   const gateSeconds = REALITY.gateSeconds * scale;
   const scratch = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
