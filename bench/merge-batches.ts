@@ -7,7 +7,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { mergeTree } from "../src/adapters/git/index.js";
 import { openStateStore } from "../src/adapters/state/sqlite-store.js";
 import { gateRunsFor } from "../src/core/merge-batch.js";
@@ -16,6 +15,7 @@ import { executeRun } from "../src/engine/run.js";
 import { loadPlan } from "../src/plan/load.js";
 import type { RunEvent } from "../src/core/events.js";
 import { summarize, type Samples } from "./measure.js";
+import { gitIn, initBenchRepo } from "./repo.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const ITEMS = 16;
@@ -129,18 +129,8 @@ function ms(s: Samples): string {
   return `${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)} ms`;
 }
 
-function gitIn(dir: string) {
-  return (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" }).toString().trim();
-}
-
 function makeRepo(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const git = gitIn(dir);
-  git("init", "-q", "-b", "main");
-  git("config", "user.name", "bench");
-  git("config", "user.email", "bench@flotilla.invalid");
-  git("config", "gc.auto", "0");
-  git("config", "commit.gpgsign", "false");
+  const git = initBenchRepo(dir);
   for (let i = 0; i < FILES; i++) {
     const d = join(dir, "src", `m${Math.floor(i / 20)}`);
     if (i % 20 === 0) mkdirSync(d, { recursive: true });

@@ -2,13 +2,14 @@
 // (`flotilla run`), with `shell` agents that sleep their true duration scaled down (1 min → 1 s),
 // fail their first attempts as drawn, and commit. The measured makespan beside the simulated one
 // of the same plan, same durations and same failures.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { generateSimPlan, REALISTIC, type PlanSpec, type Realism, type SimPlan } from "./sim/model.js";
 import { FLOTILLA, simulate } from "./sim/simulate.js";
 import { summarize } from "./measure.js";
+import { initBenchRepo } from "./repo.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 /** Real seconds per simulated second: 1 min → 1 s (a quick run: 1 min → 0.25 s, overhead weighs more). */
@@ -82,12 +83,7 @@ function runForReal(opts: { dir: string; plan: SimPlan; maxParallel: number; gat
   status: string;
 } {
   const { dir, plan } = opts;
-  mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
-  git("init", "-q", "-b", "main");
-  git("config", "user.name", "bench");
-  git("config", "user.email", "bench@flotilla.invalid");
-  git("config", "commit.gpgsign", "false");
+  const git = initBenchRepo(dir);
   writeFileSync(join(dir, "README.md"), "reality check\n");
   writeFileSync(join(dir, "plan.yaml"), planYaml(plan, opts.maxParallel, opts.gateSeconds));
   writeFileSync(join(dir, ".gitignore"), ".flotilla/\n");

@@ -61,14 +61,16 @@ export function benchSchedule(ctx: BenchContext): BenchResult {
     out.push("", `### ${setting.title}`, "", table(outcomes, setting.policies));
     if (setting.key === "realistic") out.push("", bySize(outcomes, suite.sizes));
     const file = `schedule-${setting.key}.svg`;
+    const rows = setting.policies.map((p) => ({ label: p.name, values: ratios(outcomes, p.name) }));
     writeFileSync(
       join(results, file),
       stripPlot({
         title: `Makespan ÷ lower bound, ${specs.length} plans: ${setting.title}`,
         xLabel: "makespan ÷ lower bound",
         xMin: 1,
-        xMax: 4,
-        rows: setting.policies.map((p) => ({ label: p.name, values: ratios(outcomes, p.name) })),
+        // Up to a little past the highest p90, in half steps; what lies beyond is drawn at the edge.
+        xMax: Math.min(6, Math.ceil(Math.max(...rows.map((r) => quantile(r.values, 0.9))) * 1.15 * 2) / 2),
+        rows,
       }),
     );
     out.push("", `![${setting.title}](${folder}/${file})`);
