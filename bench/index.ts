@@ -36,9 +36,11 @@ for (const name of only) {
   if (bench === undefined)
     throw new Error(`unknown bench ${name}; known: ${Object.keys(benches).join(", ")}`);
   console.error(`bench: ${name}…`);
+  const t0 = performance.now();
   const r = await bench(ctx);
   sections.push({ title: r.title, text: `## ${r.title}\n\n${r.markdown}\n` });
   console.error(r.markdown);
+  console.error(`bench: ${name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], {
