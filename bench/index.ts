@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
+import { format, resolveConfig } from "prettier";
 import { benchCheckLarge } from "./check-large.js";
 import { benchStartup } from "./startup.js";
 import { benchRunOverhead } from "./run-overhead.js";
@@ -73,5 +74,7 @@ const out =
         `commit ${git}, ${new Date().toISOString().slice(0, 10)}`,
       )
     : `${header}\n${sections.map((s) => s.text).join("\n")}`;
-writeFileSync(target, out);
+// Formatted as `npm run check` wants it, so a fresh BENCHMARKS.md can be committed as written.
+const config = (await resolveConfig(target)) ?? {};
+writeFileSync(target, await format(out, { ...config, filepath: target }));
 console.error(`wrote ${quick ? "bench/results/BENCHMARKS.quick.md" : "BENCHMARKS.md"}`);
