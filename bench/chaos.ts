@@ -13,6 +13,9 @@ const MIN_DELAY_MS = 200;
 const MAX_DELAY_MS = 900;
 
 /** Runs the chaos plan under kills for each seed and tabulates what survived. */
+/** The section title, so a full `npm run bench` (which does not run chaos) can keep the last one. */
+export const CHAOS_TITLE = "Chaos: the orchestrator SIGKILLed and resumed";
+
 export async function benchChaos(ctx: BenchContext): Promise<BenchResult> {
   const seeds = ctx.quick ? SEEDS.slice(0, 1) : SEEDS;
   const rows: string[] = [];
@@ -46,7 +49,7 @@ export async function benchChaos(ctx: BenchContext): Promise<BenchResult> {
   }
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   return {
-    title: "Chaos: the orchestrator SIGKILLed and resumed",
+    title: CHAOS_TITLE,
     markdown: [
       `The 12-item chaos plan (\`test/support/chaos.ts\`: dependencies, conflicting edits of one file, items failing once, one failing for good and its blocked dependent), ${seeds.length} seed(s), up to ${KILLS_PER_SEED} SIGKILLs of the orchestrator per seed at random moments ${MIN_DELAY_MS}–${MAX_DELAY_MS} ms after each start, \`flotilla resume\` after each. Checked against a run without kills: item outcomes, the base tree, every agent commit reachable (before and after \`flotilla cleanup --force\`), no process of the run alive, no lanes left. ${minutes} min.`,
       "",

@@ -7,7 +7,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { mergeTree } from "../src/adapters/git/index.js";
 import { openStateStore } from "../src/adapters/state/sqlite-store.js";
 import { gateRunsFor } from "../src/core/merge-batch.js";
@@ -16,6 +15,7 @@ import { executeRun } from "../src/engine/run.js";
 import { loadPlan } from "../src/plan/load.js";
 import type { RunEvent } from "../src/core/events.js";
 import { summarize, type Samples } from "./measure.js";
+import { gitIn, initBenchRepo } from "./repo.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const ITEMS = 16;
@@ -23,9 +23,12 @@ const ITEMS = 16;
 const BAD = 7;
 const BATCHES = [1, 4, 8] as const;
 const GATE = "sleep 1; test ! -e BAD";
+/** `--quick`: a 0.2 s gate, so the whole quick bench stays under a minute. */
+const QUICK_GATE = "sleep 0.2; test ! -e BAD";
 const FILES = 200;
 const LANES = 8;
 const PROBE_CALLS = 20;
+const QUICK_PROBE_CALLS = 5;
 
 /** What one run of the plan showed. */
 interface RunFigures {
@@ -48,6 +51,8 @@ interface RunFigures {
 /** Measures batched merges beside one at a time, and the probe beside separate merge-tree calls. */
 export async function benchMergeBatches(ctx: BenchContext): Promise<BenchResult> {
   const rounds = ctx.quick ? 1 : 2;
+  const gate = ctx.quick ? QUICK_GATE : GATE;
+  const probeCalls = ctx.quick ? QUICK_PROBE_CALLS : PROBE_CALLS;
   const scratch = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const work = mkdtempSync(join(scratch, "flotilla-bench-merge-"));
   try {
@@ -59,11 +64,11 @@ export async function benchMergeBatches(ctx: BenchContext): Promise<BenchResult>
         const dir = join(work, `b${batch}-r${r}`);
         const lanes = join(work, `b${batch}-r${r}-lanes`);
         cpSync(template, dir, { recursive: true });
-        byBatch.get(batch)!.push(await flotillaRun(dir, lanes, batch));
+        byBatch.get(batch)!.push(await flotillaRun(dir, lanes, batch, gate));
         for (const d of [dir, lanes]) rmSync(d, { recursive: true, force: true });
       }
     }
-    const probe = await benchProbe(join(work, "probe"), template);
+    const probe = await benchProbe(join(work, "probe"), template, probeCalls);
 
     const base = summarize(byBatch.get(1)!.map((f) => f.mergeMs)).median;
     const baseRuns = median(byBatch.get(1)!.map((f) => f.gateRuns));
@@ -88,7 +93,7 @@ export async function benchMergeBatches(ctx: BenchContext): Promise<BenchResult>
     return {
       title: "Merge queue: batches against one at a time",
       markdown: [
-        `${ITEMS} \`shell\` items that each commit their own file, max_parallel ${ITEMS} (all start together), in a generated repository of ${FILES} files (on ${scratch}); item-${BAD} also adds \`BAD\` on its first attempt only, so it is sent back once and lands on its retry. Post-merge gate \`${GATE}\`; \`merge.retry_flaky: true\` (the default), \`retries: 1\`, \`land: none\` (the merge phase alone, no land gates). \`merge.batch\` 1, 4 and 8 interleaved, ${rounds} round(s), each run on a fresh copy of the repository, in-process (\`executeRun\`).`,
+        `${ITEMS} \`shell\` items that each commit their own file, max_parallel ${ITEMS} (all start together), in a generated repository of ${FILES} files (on ${scratch}); item-${BAD} also adds \`BAD\` on its first attempt only, so it is sent back once and lands on its retry. Post-merge gate \`${gate}\`; \`merge.retry_flaky: true\` (the default), \`retries: 1\`, \`land: none\` (the merge phase alone, no land gates). \`merge.batch\` 1, 4 and 8 interleaved, ${rounds} round(s), each run on a fresh copy of the repository, in-process (\`executeRun\`).`,
         "",
         "| merge.batch | post-merge gate runs per round (median ratio to batch 1) | model: `gateRunsFor` | merge phase: first queued → last merged (min / median / max) | ratio to batch 1 | whole run | batches started | landed per passing gate | items merged, status |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -98,7 +103,7 @@ export async function benchMergeBatches(ctx: BenchContext): Promise<BenchResult>
         "",
         `Target: at most half the gate runs and half the merge-phase time of batch 1. ${verdict(4)}; ${verdict(8)}. What a batch cannot save: the first entry's gate (it runs alone), the batch holding the bad entry (a failed run, then bisection: about ⌈log2 size⌉ more, the last of them the second failure that sends it back), and the gate of the bad item's retry when it arrives after the others; with batch 1 the bad item costs its failed run, the rerun that confirms it and its retry's gate. The merge phase also holds the retry's agent run and the first attempts' arrival spread, which no batch size shortens.`,
         "",
-        `Early-conflict probe on ${LANES} running lanes with commits (each changes its own file; two of them also change the same line of one shared file): ${probe.merges} test merges (${LANES} against the integration head, ${(LANES * (LANES - 1)) / 2} pairs), ${probe.predicted} predicted conflict(s). Median of ${PROBE_CALLS} calls each, interleaved:`,
+        `Early-conflict probe on ${LANES} running lanes with commits (each changes its own file; two of them also change the same line of one shared file): ${probe.merges} test merges (${LANES} against the integration head, ${(LANES * (LANES - 1)) / 2} pairs), ${probe.predicted} predicted conflict(s). Median of ${probeCalls} calls each, interleaved:`,
         "",
         "| | min / median / max | ratio |",
         "|---|---|---|",
@@ -124,18 +129,8 @@ function ms(s: Samples): string {
   return `${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)} ms`;
 }
 
-function gitIn(dir: string) {
-  return (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" }).toString().trim();
-}
-
 function makeRepo(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const git = gitIn(dir);
-  git("init", "-q", "-b", "main");
-  git("config", "user.name", "bench");
-  git("config", "user.email", "bench@flotilla.invalid");
-  git("config", "gc.auto", "0");
-  git("config", "commit.gpgsign", "false");
+  const git = initBenchRepo(dir);
   for (let i = 0; i < FILES; i++) {
     const d = join(dir, "src", `m${Math.floor(i / 20)}`);
     if (i % 20 === 0) mkdirSync(d, { recursive: true });
@@ -153,7 +148,7 @@ function agentCommand(i: number): string {
   return `echo ${i} > out/item-${i}.txt${bad} && git add -A && git commit -qm item-${i}`;
 }
 
-async function flotillaRun(dir: string, lanesDir: string, batch: number): Promise<RunFigures> {
+async function flotillaRun(dir: string, lanesDir: string, batch: number, gate: string): Promise<RunFigures> {
   const lines = [
     "version: 1",
     "name: bench-merge",
@@ -165,7 +160,7 @@ async function flotillaRun(dir: string, lanesDir: string, batch: number): Promis
     `  batch: ${batch}`,
     "  retry_flaky: true",
     "gates:",
-    `  post_merge: [${JSON.stringify(GATE)}]`,
+    `  post_merge: [${JSON.stringify(gate)}]`,
     "items:",
   ];
   for (let i = 0; i < ITEMS; i++)
@@ -226,6 +221,7 @@ async function flotillaRun(dir: string, lanesDir: string, batch: number): Promis
 async function benchProbe(
   dir: string,
   template: string,
+  calls: number,
 ): Promise<{ probe: Samples; serial: Samples; parallel: Samples; merges: number; predicted: number }> {
   cpSync(template, dir, { recursive: true });
   const git = gitIn(dir);
@@ -254,7 +250,7 @@ async function benchProbe(
   const parallel: number[] = [];
   let merges = 0;
   let predicted = 0;
-  for (let k = 0; k < PROBE_CALLS; k++) {
+  for (let k = 0; k < calls; k++) {
     let t = performance.now();
     const r = await probeLanes({ cwd: dir, integrationHead: base, lanes });
     probe.push(performance.now() - t);

@@ -6,13 +6,13 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { exec } from "../src/adapters/process/exec.js";
 import { openStateStore } from "../src/adapters/state/sqlite-store.js";
 import { executeRun } from "../src/engine/run.js";
 import { loadPlan } from "../src/plan/load.js";
 import type { RunEvent } from "../src/core/events.js";
 import { summarize } from "./measure.js";
+import { initBenchRepo } from "./repo.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
 const ITEMS = 50;
@@ -78,13 +78,7 @@ function secs(s: { min: number; median: number; max: number }): string {
 }
 
 function makeRepo(dir: string, files: number): void {
-  mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
-  git("init", "-q", "-b", "main");
-  git("config", "user.name", "bench");
-  git("config", "user.email", "bench@flotilla.invalid");
-  git("config", "gc.auto", "0");
-  git("config", "commit.gpgsign", "false");
+  const git = initBenchRepo(dir);
   for (let i = 0; i < files; i++) {
     const d = join(dir, "src", `m${Math.floor(i / 100)}`);
     if (i % 100 === 0) mkdirSync(d, { recursive: true });

@@ -8,6 +8,7 @@ import * as git from "../adapters/git/index.js";
 import { processStartTime } from "../adapters/process/group.js";
 import { createBudget } from "../core/budget.js";
 import { followUpItem } from "../core/follow-up.js";
+import { dispatchWeight } from "../core/dispatch-weight.js";
 import { itemWeight } from "../core/plan-summary.js";
 import { selectRelay } from "../core/relay.js";
 import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
@@ -271,6 +272,8 @@ async function loop(
     plan.schedule === "waves" ? computeWaves(graph, conflictGroups(items), { weight: itemWeight }) : [];
   let waves = wavesOf();
   const tracked = new Map<string, Tracked>(items.map((item) => [item.id, fresh(item)]));
+  // Waves stay those `check` shows; dispatch inside them and continuous dispatch use dispatchWeight.
+  const weight = dispatchWeight(plan.items);
   let wake: () => void = () => undefined;
   const woken = () => new Promise<void>((resolve) => (wake = resolve));
   let fatal: unknown;
@@ -717,7 +720,7 @@ async function loop(
           mode: plan.schedule,
           conflicts: plan.conflicts,
           waves,
-          weight: itemWeight,
+          weight,
           // Predictions are about running lanes: with no agent running there are none.
           predictedConflicts: new Set([...(agentsRunning > 0 ? predicted : []), ...heldFixForwards(tracked)]),
         });

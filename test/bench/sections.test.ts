@@ -1,13 +1,30 @@
-// `--only X` replaces X's sections of BENCHMARKS.md in place and leaves everything else.
-import { test } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { replaceSections } from "../../bench/sections.js";
+import { pickSections, replaceSections } from "../../bench/sections.js";
 
-test("a fresh section replaces its namesake in place; a new one is appended; the rest is untouched", () => {
-  const existing = "# Benchmarks\n\nheader\n\n## A\n\nold a\n\n## B\n\nold b\n";
-  const out = replaceSections(existing, ["## B\n\nnew b\n", "## C\n\nnew c\n"], "_note_");
-  assert.equal(
-    out,
-    "# Benchmarks\n\nheader\n\n## A\n\nold a\n\n## B\n\nnew b\n\n_note_\n\n## C\n\nnew c\n\n_note_\n",
-  );
+describe("replaceSections", () => {
+  const existing = "# Benchmarks\n\nheader line\n\n## A\n\nold a\n\n### sub\n\nmore a\n\n## B\n\nold b\n";
+
+  it("replaces only the matching section, keeps the header and the others, stamps what it wrote", () => {
+    const out = replaceSections(existing, [{ title: "A", text: "## A\n\nnew a\n" }], "commit abc");
+    assert.equal(
+      out,
+      "# Benchmarks\n\nheader line\n\n## A\n\n_Rewritten alone (`--only`) at commit abc._\n\nnew a\n\n## B\n\nold b\n",
+    );
+  });
+
+  it("appends a section the file did not have", () => {
+    const out = replaceSections(existing, [{ title: "C", text: "## C\n\nc\n" }], "x");
+    assert.ok(out.startsWith(existing.replace(/\n$/, "")));
+    assert.ok(out.endsWith("## C\n\n_Rewritten alone (`--only`) at x._\n\nc\n"));
+    assert.ok(out.includes("### sub\n\nmore a"));
+  });
+
+  it("pickSections takes the named sections whole (subsections included), in file order", () => {
+    assert.deepEqual(pickSections(existing, new Set(["B", "A", "Z"])), [
+      { title: "A", text: "## A\n\nold a\n\n### sub\n\nmore a\n" },
+      { title: "B", text: "## B\n\nold b\n" },
+    ]);
+    assert.deepEqual(pickSections(existing, new Set(["Z"])), []);
+  });
 });
