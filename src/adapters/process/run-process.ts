@@ -17,6 +17,8 @@ export const DEFAULT_KILL_GRACE_MS = 5000;
 // After the group is gone, how long to wait for the pipes to close (a process outside the group,
 // e.g. a daemon that called setsid, may hold them forever).
 const PIPE_CLOSE_WAIT_MS = 500;
+// Turns of the event loop `within` still grants after its timer fired (see there).
+const LATE_TIMER_TURNS = 10;
 const POLL_MS = 20;
 // How long a SIGKILLed group may take to disappear before we stop waiting for it.
 const KILL_SETTLE_MS = 2000;
@@ -270,10 +272,25 @@ async function waitGroupGone(pid: number, ms: number): Promise<boolean> {
 }
 
 // Waits for `promise`, but no longer than `ms` (and leaves no timer behind).
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+/**
+ * Waits for `promise` at most `ms`. A timer can fire late and first in the loop's turn when the
+ * process was busy or starved for longer than `ms` (a loaded machine): the I/O that became ready
+ * meanwhile — a child's last output and its pipes' end — is then read in the same turn, after the
+ * timers. So before giving up, a few turns of the loop run, letting that I/O in: without them a
+ * command's output was sometimes cut off although it had all been written (seen as an empty
+ * `git rev-parse` with exit 0 under load).
+ */
+export async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let settled = false;
+  const done = () => {
+    settled = true;
+  };
+  promise.then(done, done);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+  for (let turn = 0; !settled && turn < LATE_TIMER_TURNS; turn++)
+    await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The outcome of a process that never ran (cancelled first, or it could not be spawned). */

@@ -2,9 +2,9 @@
 // cancels that kill the whole group, argv passed byte for byte.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, stat, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runProcess } from "../../../src/adapters/process/run-process.js";
+import { runProcess, within } from "../../../src/adapters/process/run-process.js";
 import { isProcessAlive } from "../../../src/adapters/process/group.js";
 import { tempDir } from "../../support/temp.js";
 
@@ -375,4 +375,27 @@ test("the child runs in its own process group", async () => {
   } finally {
     t.cleanup();
   }
+});
+
+test("within: I/O that finished while the process was stalled past the wait is still let in", async () => {
+  // The stall makes the wait's timer fire in the same loop turn as the finished I/O, and timers run
+  // first: a bare race would give up although the I/O is done (how output of a short command
+  // was lost on a loaded machine).
+  let settled = false;
+  const io = new Promise<void>((resolve) => stat(".", () => resolve())).then(() => {
+    settled = true;
+  });
+  const waiting = within(io, 20);
+  const until = Date.now() + 200;
+  while (Date.now() < until) {
+    // a busy or starved process
+  }
+  await waiting;
+  assert.equal(settled, true);
+});
+
+test("within: a promise that never settles is given up on after the wait", async () => {
+  const t0 = Date.now();
+  await within(new Promise(() => undefined), 50);
+  assert.ok(Date.now() - t0 >= 45);
 });
