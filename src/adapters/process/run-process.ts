@@ -281,15 +281,15 @@ async function waitGroupGone(pid: number, ms: number): Promise<boolean> {
  * `git rev-parse` with exit 0 under load).
  */
 export async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let settled = false;
+  const state = { settled: false };
   const done = () => {
-    settled = true;
+    state.settled = true;
   };
   promise.then(done, done);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-  for (let turn = 0; !settled && turn < LATE_TIMER_TURNS; turn++)
+  for (let turn = 0; !state.settled && turn < LATE_TIMER_TURNS; turn++)
     await new Promise((resolve) => setImmediate(resolve));
 }
 

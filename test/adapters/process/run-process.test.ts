@@ -382,7 +382,11 @@ test("within: I/O that finished while the process was stalled past the wait is s
   // first: a bare race would give up although the I/O is done (how output of a short command
   // was lost on a loaded machine).
   let settled = false;
-  const io = new Promise<void>((resolve) => stat(".", () => resolve())).then(() => {
+  const io = new Promise<void>((resolve) => {
+    stat(".", () => {
+      resolve();
+    });
+  }).then(() => {
     settled = true;
   });
   const waiting = within(io, 20);
