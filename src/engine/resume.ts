@@ -5,7 +5,8 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as git from "../adapters/git/index.js";
 import { agentEnv } from "../adapters/agents/agent-env.js";
-import { detachedAlive } from "../adapters/process/detached.js";
+import { detachedAlive, ownedBy, readPidFile, type DetachedIdentity } from "../adapters/process/detached.js";
+import { processStartTime } from "../adapters/process/group.js";
 import type { FeedbackEntry } from "../core/prompt.js";
 import { parseItemMerge, planResume, type MergeOnBranch, type ResumeItem } from "../core/resume-plan.js";
 import type { AttemptOutcome, AttemptRecord, StateStore } from "../core/state-types.js";
@@ -108,8 +109,9 @@ export async function adoptAttempt(opts: {
     lane: a.laneDir,
     branch: a.branch,
   });
+  const who = agentIdentity({ ctx, item, a, logDir });
   let session: AgentSession | undefined;
-  if (a.pid !== undefined) {
+  if (who !== "never-started") {
     session = await awaitAgentSession({
       ctx,
       profile,
@@ -117,7 +119,7 @@ export async function adoptAttempt(opts: {
       promptFile,
       laneDir: a.laneDir,
       logDir,
-      who: { pid: a.pid, startTime: a.pidStartTime },
+      who,
       startedAt: a.startedAt,
     });
   }
@@ -143,7 +145,7 @@ export async function adoptAttempt(opts: {
   };
   // The agent never started (the orchestrator died while opening its lane): there is no work, and
   // a half-made lane must not be read as the agent's (a lane not yet checked out looks emptied).
-  if (a.pid === undefined)
+  if (who === "never-started")
     return finish({
       kind: "failure",
       outcome: "lost",
@@ -225,4 +227,30 @@ export async function resetGateWorktree(ctx: EngineContext): Promise<void> {
   await git.worktreeRemove({ cwd: ctx.repoDir, path: dir, force: true });
   rmSync(dir, { recursive: true, force: true });
   await git.worktreePrune(ctx.repoDir);
+}
+
+/**
+ * Who attempt `a`'s agent is: the recorded pid and start time, or — when the orchestrator died
+ * between starting the agent and recording it — the pid its wrapper wrote before the agent began.
+ * A pid from the file that is no longer our wrapper gets a start time no process has, so it is
+ * never taken for alive (nor signalled) while its exit file and output are still read.
+ * "never-started": no wrapper ever ran, so the lane holds nothing of the agent's.
+ */
+function agentIdentity(opts: {
+  ctx: EngineContext;
+  item: Item;
+  a: AttemptRecord;
+  logDir: string;
+}): DetachedIdentity | "never-started" {
+  const { ctx, item, a } = opts;
+  if (a.pid !== undefined) return { pid: a.pid, startTime: a.pidStartTime };
+  const pid = readPidFile(join(opts.logDir, AGENT_EXIT));
+  if (pid === undefined) return "never-started";
+  if (!ownedBy(pid, a.laneDir)) return { pid, startTime: "gone" };
+  const startTime = processStartTime(pid);
+  ctx.store.updateAttempt(ctx.runId, item.id, a.n, {
+    pid,
+    ...(startTime === undefined ? {} : { pidStartTime: startTime }),
+  });
+  return { pid, startTime: startTime ?? "gone" };
 }

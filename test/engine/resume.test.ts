@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isProcessAlive, killGroup } from "../../src/adapters/process/index.js";
+import { readPidFile } from "../../src/adapters/process/detached.js";
+import { AGENT_EXIT } from "../../src/engine/agent-session.js";
 import { openStateStore } from "../../src/adapters/state/sqlite-store.js";
 import { flotilla, startFlotilla, waitFor } from "../support/flotilla-process.js";
 import { engineRepo, itemOf, repoPaths, runInRepo } from "./harness.js";
@@ -114,9 +116,11 @@ items:
         // The machine goes down: the agent's whole group dies too, without an exit status.
         const store = openStateStore({ file: repoPaths(repo).stateDb, mustExist: true });
         assert.ok(store.ok);
-        const pid = store.value.getAttempt("reboot-1", "w", 1)?.pid;
+        const recorded = store.value.getAttempt("reboot-1", "w", 1)?.pid;
         store.value.close();
-        assert.ok(pid !== undefined, "the agent's pid was recorded");
+        // The orchestrator may die before it records the pid; the wrapper wrote it before the agent began.
+        const pid = recorded ?? readPidFile(join(repoPaths(repo).attemptDir("reboot-1", "w", 1), AGENT_EXIT));
+        assert.ok(pid !== undefined, "the agent's pid is known");
         killGroup(pid, "SIGKILL");
         await waitFor(() => !isProcessAlive(pid), 5000, "the agent to die");
 
@@ -339,6 +343,74 @@ items:
       } finally {
         writeFileSync(`${marks}.go`, "");
         for (const f of [".rest", ".go"]) rmSync(`${marks}${f}`, { force: true });
+        repo.cleanup();
+      }
+    },
+  );
+
+  test(
+    "killed after the agent started but before its pid was recorded: the agent is found by its pid file and re-attached",
+    { timeout: LONG },
+    async () => {
+      const repo = engineRepo();
+      const marks = join(repo.dir, "..", `pidfile-${process.pid}-${Date.now()}`);
+      try {
+        writeFileSync(`${marks}.runs`, "");
+        repo.write(
+          "plan.yaml",
+          `version: 1
+name: window
+agent: shell
+retries: 0
+items:
+  - id: w
+    title: Waits
+    run: |
+      echo run >> '${marks}.runs'
+      touch '${marks}.started'
+      while [ ! -e '${marks}.go' ]; do sleep 0.05; done
+      echo w > w.txt && git add w.txt && git commit -qm w
+`,
+        );
+        repo.commit("plan");
+        const first = startFlotilla({ cwd: repo.dir, args: ["run", "plan.yaml"] });
+        await waitFor(() => existsSync(`${marks}.started`), LONG / 2, "the agent to start");
+        first.child.kill("SIGKILL");
+        await first.done;
+        // The window: the state never got the agent's pid.
+        const store = openStateStore({ file: repoPaths(repo).stateDb, mustExist: true });
+        assert.ok(store.ok);
+        store.value.updateAttempt("window-1", "w", 1, { pid: undefined, pidStartTime: undefined });
+        store.value.close();
+
+        const resumed = startFlotilla({ cwd: repo.dir, args: ["resume", "--json"] });
+        await waitFor(
+          () => {
+            const s = openStateStore({ file: repoPaths(repo).stateDb, mustExist: true });
+            if (!s.ok) return false;
+            const pid = s.value.getAttempt("window-1", "w", 1)?.pid;
+            s.value.close();
+            return pid !== undefined;
+          },
+          LONG / 2,
+          "resume to record the pid it found",
+        );
+        writeFileSync(`${marks}.go`, "");
+        const r = await resumed.done;
+        assert.equal(r.code, 0, r.stderr);
+        const report = JSON.parse(r.stdout) as {
+          items: { id: string; status: string; attempts: { outcome: string }[] }[];
+        };
+        const w = report.items.find((i) => i.id === "w")!;
+        assert.equal(w.status, "landed");
+        assert.deepEqual(
+          w.attempts.map((a) => a.outcome),
+          ["accepted"],
+        );
+        assert.equal(readFileSync(`${marks}.runs`, "utf8"), "run\n", "the agent ran once");
+      } finally {
+        writeFileSync(`${marks}.go`, "");
+        for (const f of [".runs", ".started", ".go"]) rmSync(`${marks}${f}`, { force: true });
         repo.cleanup();
       }
     },

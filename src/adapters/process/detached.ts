@@ -8,6 +8,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  realpathSync,
   renameSync,
   statSync,
   truncateSync,
@@ -19,7 +20,10 @@ import { isGroupAlive, isProcessAlive, killGroup, processStartTime } from "./gro
 import { notStartedOutcome, type ProcessOutcome } from "./run-process.js";
 
 // The wrapper: $1 is the exit file, the rest is the agent's argv, never interpolated into the script.
-const WRAPPER = 'x=$1; shift; "$@"; c=$?; printf "%s\\n" "$c" >"$x.tmp" && mv -f "$x.tmp" "$x"; exit "$c"';
+// It writes its own pid (the group's) beside the exit file before the agent starts, so an agent that
+// did anything can be found again even when the orchestrator died before it recorded the pid.
+const WRAPPER =
+  'x=$1; shift; printf "%s\\n" "$$" >"$x.pid.tmp" && mv -f "$x.pid.tmp" "$x.pid"; "$@"; c=$?; printf "%s\\n" "$c" >"$x.tmp" && mv -f "$x.tmp" "$x"; exit "$c"';
 const POLL_MS = 100;
 const KILL_SETTLE_MS = 2000;
 
@@ -114,6 +118,31 @@ export async function awaitDetached(
 export function detachedAlive(who: DetachedIdentity): boolean {
   if (!isProcessAlive(who.pid)) return false;
   return who.startTime === undefined || processStartTime(who.pid) === who.startTime;
+}
+
+/**
+ * The wrapper's pid from the file it writes before its program starts: undefined when the file is
+ * not there (the program never started). The pid alone may have been reused since: see `ownedBy`.
+ */
+export function readPidFile(exitFile: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`${exitFile}.pid`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+  const pid = Number(text);
+  return /^\d+$/.test(text) && Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Whether live process `pid` leads its own group and works in `cwd` (a wrapper we started there). */
+export function ownedBy(pid: number, cwd: string): boolean {
+  if (!isProcessAlive(pid) || !isGroupAlive(pid)) return false;
+  try {
+    return realpathSync(`/proc/${pid}/cwd`) === realpathSync(cwd);
+  } catch {
+    return false;
+  }
 }
 
 /** The exit status the wrapper wrote, as Node reports one (a signal for 128+n), or undefined. */
