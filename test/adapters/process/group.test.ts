@@ -3,6 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   groupMembers,
   isGroupAlive,
@@ -13,6 +16,11 @@ import {
 
 function exited(child: ReturnType<typeof spawn>): Promise<void> {
   return new Promise((resolve) => {
+    // It may have ended already (a failed exec): then "exit" was emitted before we listened.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
     child.once("exit", () => {
       resolve();
     });
@@ -28,9 +36,11 @@ test("processStartTime reads field 22 of /proc/<pid>/stat and is stable", () => 
 });
 
 test("a process whose command name has spaces and parentheses still parses", async () => {
-  // exec -a sets argv[0], but comm comes from the file name: copy sleep to a strange name.
+  // exec -a sets argv[0], but comm comes from the file name: copy sleep to a strange name, in a
+  // folder of this test's own (another run's copy may be executing: "text file busy").
+  const dir = mkdtempSync(join(tmpdir(), "flotilla-comm-"));
   const child = spawn("sh", ["-c", 'cp "$(command -v sleep)" "./a b) (c" && exec "./a b) (c" 5'], {
-    cwd: await import("node:os").then((os) => os.tmpdir()),
+    cwd: dir,
     stdio: "ignore",
   });
   try {
@@ -39,7 +49,7 @@ test("a process whose command name has spaces and parentheses still parses", asy
   } finally {
     child.kill("SIGKILL");
     await exited(child);
-    (await import("node:fs")).rmSync(`${(await import("node:os")).tmpdir()}/a b) (c`, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
