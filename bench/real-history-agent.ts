@@ -59,3 +59,27 @@ fi
 git commit -q -m "$msg" || exit 1
 echo "$how"
 `;
+
+/**
+ * The scripted resolver of the bench (a `command` profile, `merge.resolver`): in a lane holding a
+ * medium conflict's markers it keeps the release's side of each conflicting hunk — the same choice
+ * the developer script makes — and commits. Run as `sh SCRIPT PROMPT` with the lane as working directory.
+ */
+export const RESOLVE_SCRIPT = String.raw`#!/bin/sh
+set -u
+n=0
+for f in $(git grep -l -e '^<<<<<<< ' -- .); do
+  # ours (the integration branch) up to =======, a diff3 base section, then theirs (the release).
+  awk '
+    /^<<<<<<< / { s = 1; next }
+    /^\|\|\|\|\|\|\| / && s == 1 { s = 3; next }
+    /^=======$/ && (s == 1 || s == 3) { s = 2; next }
+    /^>>>>>>> / && s == 2 { s = 0; next }
+    s == 0 || s == 2 { print }
+  ' "$f" >"$f.flotilla-resolve" && mv "$f.flotilla-resolve" "$f"
+  n=$((n + 1))
+done
+git add -A && git commit -q -m "resolve: keep the release's side in $n file(s)"
+echo "Kept the release's side of each conflicting hunk in $n file(s)."
+echo "STATUS: COMPLETE"
+`;

@@ -14,7 +14,7 @@ import type { Report, ReportItem } from "../src/core/report-types.js";
 import type { RunEvent } from "../src/core/events.js";
 import { executeRun } from "../src/engine/run.js";
 import { loadPlan } from "../src/plan/load.js";
-import { APPLY_STEP_SCRIPT } from "./real-history-agent.js";
+import { APPLY_STEP_SCRIPT, RESOLVE_SCRIPT } from "./real-history-agent.js";
 import { buildHistoryRepo, fetchVersions, versionRef } from "./real-history-source.js";
 import type { BenchContext, BenchResult } from "./types.js";
 
@@ -72,6 +72,8 @@ export async function benchRealHistory(ctx: BenchContext): Promise<BenchResult> 
     });
     const script = join(work, "apply-step.sh");
     writeFileSync(script, APPLY_STEP_SCRIPT);
+    const resolveScript = join(work, "resolve.sh");
+    writeFileSync(resolveScript, RESOLVE_SCRIPT);
     const steps = patches.map((patch, i) => ({
       id: `step-${String(i + 1).padStart(2, "0")}`,
       from: versions[i]!,
@@ -86,6 +88,11 @@ export async function benchRealHistory(ctx: BenchContext): Promise<BenchResult> 
       "retries: 0",
       "conflicts: allow",
       "land: merge",
+      "merge:",
+      "  resolver: keep-release",
+      "agents:",
+      "  keep-release:",
+      `    command: ${JSON.stringify(["sh", resolveScript, "{prompt}"])}`,
       "items:",
       ...steps.flatMap((s) => [
         `  - id: ${s.id}`,
@@ -145,12 +152,17 @@ export async function benchRealHistory(ctx: BenchContext): Promise<BenchResult> 
     const landed = rows.filter((r) => r.item.status === "landed").length;
     const failed = rows.filter((r) => r.item.status !== "landed" && r.item.status !== "merged").length;
     const last = versions[versions.length - 1]!;
+    const sessions = report.items.flatMap((i) => i.conflict.resolvers);
+    const overtaken = sessions.filter((r) => r.reason?.includes("integration branch moved") === true).length;
+    const resolvedAndMerged = sessions.filter((r) => r.outcome === "merged").length;
     const markdown = [
-      `Package \`${PKG}\`, ${versions.length} consecutive releases from the registry (${versions.join(", ")}): ${steps.length} real changes (version k−1 → k), all started at once from ${versions[0]} (max_parallel ${steps.length}, \`retries: 0\`, \`merge.fix_forward\` ${loaded.value.merge.fixForward} (default), merge batch ${loaded.value.merge.batch}, no gates, \`land: merge\`). Each item is a \`shell\` agent that runs \`git apply --3way\` on its patch; a hunk that conflicts with the lane keeps the patch's side, and a patch git refuses outright (it edits a file the lane does not have yet) is merged per file against the two snapshots. ${fetched.downloaded === 0 ? "Tarballs from the cache (bench/results/tmp)." : `${fetched.downloaded} tarball(s) downloaded with \`npm pack\`.`}`,
+      `Package \`${PKG}\`, ${versions.length} consecutive releases from the registry (${versions.join(", ")}): ${steps.length} real changes (version k−1 → k), all started at once from ${versions[0]} (max_parallel ${steps.length}, \`retries: 0\`, \`merge.fix_forward\` ${loaded.value.merge.fixForward} (default), merge batch ${loaded.value.merge.batch}, no gates, \`land: merge\`). Each item is a \`shell\` agent that runs \`git apply --3way\` on its patch; a hunk that conflicts with the lane keeps the patch's side, and a patch git refuses outright (it edits a file the lane does not have yet) is merged per file against the two snapshots. Medium conflicts go to a scripted resolver (\`merge.resolver\`, a \`command\` profile) that keeps the release's side of each conflicting hunk and commits; heavy ones to fix-forward. ${fetched.downloaded === 0 ? "Tarballs from the cache (bench/results/tmp)." : `${fetched.downloaded} tarball(s) downloaded with \`npm pack\`.`}`,
       "",
       `Run status: **${report.run.status}** in ${(wallMs / 1000).toFixed(1)} s wall (agents Σ ${report.totals.agent_seconds.toFixed(1)} s, ${report.totals.attempts} attempts, ${queueConflicts} conflict(s) sent back by the merge queue). Landed: **${landed}** of ${steps.length}; failed or not merged: **${failed}**.`,
       "",
       `By path: ${PATHS.map((p) => `${p} ${counts.get(p) ?? 0}`).join(" · ")}. (clean/trivial: merged by the queue on the first attempt; resolver: merged with a medium conflict and no fresh attempt; fix-forward: merged after one or more fresh attempts from the integration head; failed: not merged.)`,
+      "",
+      `Resolver sessions: ${sessions.length}; merged: ${resolvedAndMerged}; resolved but overtaken (the integration branch moved while the resolver ran and the resolution conflicted again, so the item went to fix-forward): ${overtaken}; other endings: ${sessions.length - resolvedAndMerged - overtaken}. Nearly every release changes the \`version\` line of package.json, so a resolution is stale as soon as another release merges.`,
       "",
       cmp.equal
         ? `Landed tree of main vs the real ${last}: **identical** (${cmp.total} files, \`git ls-tree -r\` blob for blob).`
