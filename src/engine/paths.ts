@@ -17,10 +17,10 @@ export interface FlotillaPaths {
   runDir(runId: string): string;
   attemptDir(runId: string, itemId: string, attempt: number): string;
   laneDir(runId: string, itemId: string, attempt: number): string;
-  /** The lane of the resolver of an attempt's merge conflict. */
-  resolverLaneDir(runId: string, itemId: string, attempt: number): string;
+  /** The lane of the resolver of an attempt's merge conflict (round 2 on: a resolution overtaken). */
+  resolverLaneDir(runId: string, itemId: string, attempt: number, round?: number): string;
   /** The resolver's prompt and logs, beside its attempt's. */
-  resolverDir(runId: string, itemId: string, attempt: number): string;
+  resolverDir(runId: string, itemId: string, attempt: number, round?: number): string;
   gateWorktree(runId: string): string;
 }
 
@@ -40,9 +40,10 @@ export function flotillaPaths(commonDir: string, env: NodeJS.ProcessEnv = proces
     runDir: (runId) => join(root, "runs", runId),
     attemptDir: (runId, itemId, attempt) => join(root, "runs", runId, "items", itemId, String(attempt)),
     laneDir: (runId, itemId, attempt) => join(lanesRoot, runId, `${itemId}.${attempt}`),
-    resolverLaneDir: (runId, itemId, attempt) => join(lanesRoot, runId, `${itemId}.${attempt}.resolver`),
-    resolverDir: (runId, itemId, attempt) =>
-      join(root, "runs", runId, "items", itemId, String(attempt), "resolver"),
+    resolverLaneDir: (runId, itemId, attempt, round = 1) =>
+      join(lanesRoot, runId, `${itemId}.${attempt}.resolver${roundSuffix(round)}`),
+    resolverDir: (runId, itemId, attempt, round = 1) =>
+      join(root, "runs", runId, "items", itemId, String(attempt), `resolver${roundSuffix(round)}`),
     gateWorktree: (runId) => join(lanesRoot, runId, "_gate"),
   };
 }
@@ -73,8 +74,14 @@ export const names = {
   attemptRef: (runId: string, itemId: string, attempt: number) =>
     `refs/flotilla/attempts/${runId}/${itemId}/${attempt}`,
   /** A separate prefix: `flotilla-lane/<run>/<item>/<n>` exists, so `<n>/…` below it cannot. */
-  resolverBranch: (runId: string, itemId: string, attempt: number) =>
-    `flotilla-resolve/${runId}/${itemId}/${attempt}`,
-  resolverRef: (runId: string, itemId: string, attempt: number) =>
-    `refs/flotilla/resolutions/${runId}/${itemId}/${attempt}`,
+  resolverBranch: (runId: string, itemId: string, attempt: number, round = 1) =>
+    `flotilla-resolve/${runId}/${itemId}/${attempt}${roundSuffix(round)}`,
+  resolverRef: (runId: string, itemId: string, attempt: number, round = 1) =>
+    `refs/flotilla/resolutions/${runId}/${itemId}/${attempt}${roundSuffix(round)}`,
 };
+
+// The first resolver of an attempt keeps the plain names; a later round (its resolution was
+// overtaken by other merges) gets `-<round>`.
+function roundSuffix(round: number): string {
+  return round > 1 ? `-${round}` : "";
+}

@@ -43,6 +43,8 @@ export interface ResolverStart {
   readonly tree: string;
   /** The concurrent slot of the session (its port range). */
   readonly slot: number;
+  /** 1 for the attempt's first resolver; more when earlier resolutions were overtaken. */
+  readonly round?: number;
 }
 
 /** What the resolver spent, for the run's budget. */
@@ -89,9 +91,10 @@ export async function runResolver(r: ResolverStart): Promise<ResolverResult> {
   const { ctx, item } = r;
   const { attempt, head } = r.entry;
   const { against, files } = r.conflict;
-  const laneDir = ctx.paths.resolverLaneDir(ctx.runId, item.id, attempt);
-  const branch = names.resolverBranch(ctx.runId, item.id, attempt);
-  const logDir = ctx.paths.resolverDir(ctx.runId, item.id, attempt);
+  const round = r.round ?? 1;
+  const laneDir = ctx.paths.resolverLaneDir(ctx.runId, item.id, attempt, round);
+  const branch = names.resolverBranch(ctx.runId, item.id, attempt, round);
+  const logDir = ctx.paths.resolverDir(ctx.runId, item.id, attempt, round);
   mkdirSync(logDir, { recursive: true });
   const started = Date.now();
   let spent: ResolverSpend = { costUsd: 0, tokensIn: 0, tokensOut: 0 };
@@ -185,7 +188,7 @@ export async function runResolver(r: ResolverStart): Promise<ResolverResult> {
   if (facts.head !== undefined && facts.head !== start) {
     await git.updateRef({
       cwd: ctx.repoDir,
-      ref: names.resolverRef(ctx.runId, item.id, attempt),
+      ref: names.resolverRef(ctx.runId, item.id, attempt, round),
       newValue: facts.head,
     });
   }

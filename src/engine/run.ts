@@ -239,7 +239,15 @@ export interface Tracked {
   relay?: RelayEntry;
   /** What the agent said remains after `STATUS: PARTIAL` (a follow-up is added once it merges). */
   partial?: string;
+  /** Resolver sessions started on the current attempt's conflicts (resolutions overtaken included). */
+  resolverRounds?: number;
 }
+
+/**
+ * Resolver sessions one attempt may get: a resolution that conflicts again because other work merged
+ * while its resolver ran is resolved again (medium only), up to this many sessions; then fix-forward.
+ */
+const MAX_RESOLVER_ROUNDS = 3;
 
 const RETRYABLE: ReadonlySet<AttemptOutcome> = new Set([
   "rejected",
@@ -411,6 +419,24 @@ async function loop(
           });
           if (entry.resolution !== undefined) {
             const again = `${reason} (the integration branch moved after a resolver resolved the earlier conflict)`;
+            // Overtaken, not wrong: a medium conflict is resolved again against the new head, if allowed.
+            if (outcome.conflictClass === "medium" && (t.resolverRounds ?? 0) < MAX_RESOLVER_ROUNDS) {
+              const { resolution: _overtaken, ...unresolved } = entry;
+              ctx.emit({
+                type: "resolution-rejected",
+                itemId: entry.itemId,
+                attempt: entry.attempt,
+                reason: again,
+              });
+              if (!startResolver(t, unresolved, outcome).started) {
+                store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, {
+                  outcome: "conflict",
+                  reason: again,
+                });
+                fixForward(t, entry, again, outcome.description);
+              }
+              break;
+            }
             resolutionFailed(t, entry, again, outcome.description);
             break;
           }
@@ -506,7 +532,18 @@ async function loop(
     const slot = takeSlot();
     agentsRunning += 1;
     t.queued = true;
-    void runResolver({ ctx, item: t.item, profile: profile.value, entry, conflict: c, tree: c.tree, slot })
+    const round = (t.resolverRounds ?? 0) + 1;
+    t.resolverRounds = round;
+    void runResolver({
+      ctx,
+      item: t.item,
+      profile: profile.value,
+      entry,
+      conflict: c,
+      tree: c.tree,
+      slot,
+      round,
+    })
       .then((r) => {
         budget.add(t.item.id, { costUsd: r.spent.costUsd, tokens: r.spent.tokensIn + r.spent.tokensOut });
         if (r.kind === "resolved") {
@@ -542,6 +579,7 @@ async function loop(
     t.sched = "running";
     t.queued = true;
     if (adopt === undefined) t.attempts += 1;
+    t.resolverRounds = 0;
     agentsRunning += 1;
     const slot = takeSlot();
     const n = adopt?.n ?? t.attempts;

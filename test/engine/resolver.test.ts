@@ -490,4 +490,80 @@ ${valueItems("moved")}  - id: three
       cleanup();
     }
   });
+
+  test("a resolution that conflicts again on the moved head is resolved again, not sent to fix-forward", async () => {
+    const spaced = "name=demo\nvalue=0\na=1\nb=1\nc=1\nsep=1\nend=yes\n";
+    const { repo, tools, cleanup } = workspace({ "config.txt": spaced });
+    try {
+      // First session: wait until `three` (sep=3) merged, then resolve with sep=fixer — which
+      // conflicts with three's line on the moved head. Second session: keep three's sep.
+      const fixer = scripted(
+        tools.dir,
+        "fixer",
+        [
+          `if [ ! -e "$OUT/round1" ]; then`,
+          `  touch "$OUT/round1" "$OUT/resolving"`,
+          `  ${after("flotilla/again", "three")}`,
+          `  printf 'name=demo\\nvalue=3\\na=1\\nb=1\\nc=1\\nsep=fixer\\nend=yes\\n' > config.txt`,
+          `else`,
+          `  grep -q '^<<<<<<< ' config.txt || exit 7`,
+          `  printf 'name=demo\\nvalue=3\\na=1\\nb=1\\nc=1\\nsep=3\\nend=yes\\n' > config.txt`,
+          `fi`,
+          `git commit -qam resolved && echo "STATUS: COMPLETE"`,
+        ].join("\n"),
+      );
+      const run = await runInRepo({
+        repo,
+        plan: `
+version: 1
+name: again
+agent: shell
+conflicts: allow
+max_parallel: 3
+timeout: 2m
+merge:
+  resolver: fixer
+agents:
+  fixer:
+${fixer}
+${valueItems("again")}  - id: three
+    title: Three
+    run: |
+      until [ -e ${JSON.stringify(join(tools.dir, "resolving"))} ]; do sleep 0.05; done
+      sed -i 's/sep=1/sep=3/' config.txt && git commit -qam three
+`,
+      });
+      assert.ok(run.result.ok, JSON.stringify(run.result));
+      const report = run.report();
+      assert.equal(report.run.status, "landed", JSON.stringify(report.items.map((i) => i.last_reason)));
+      const two = itemOf(report, "two");
+      assert.equal(
+        repo.git("show", "main:config.txt"),
+        "name=demo\nvalue=3\na=1\nb=1\nc=1\nsep=3\nend=yes",
+        JSON.stringify({ conflict: two.conflict, attempts: two.attempts.map((a) => [a.outcome, a.reason]) }),
+      );
+      assert.equal(two.attempts.length, 1, "no fix-forward");
+      assert.equal(two.conflict.resolution, "resolver");
+      assert.deepEqual(
+        two.conflict.resolvers.map((r) => r.outcome),
+        ["rejected", "merged"],
+      );
+      assert.match(two.conflict.resolvers[0]!.reason ?? "", /integration branch moved/);
+      // The second session has a lane and branch of its own; the first one's work stays reachable.
+      assert.deepEqual(
+        two.conflict.resolvers.map((r) => r.branch),
+        ["flotilla-resolve/again-1/two/1", "flotilla-resolve/again-1/two/1-2"],
+      );
+      assert.notEqual(two.conflict.resolvers[0]!.lane, two.conflict.resolvers[1]!.lane);
+      repo.git("rev-parse", "--verify", "refs/flotilla/resolutions/again-1/two/1");
+      assert.equal(readFileSync(join(tools.dir, "fixer-calls"), "utf8"), "resolver two 1\nresolver two 1\n");
+      const parents = repo.git("rev-list", "--parents", "-n", "1", two.merged_commit!).split(" ");
+      assert.deepEqual(parents.slice(1), [
+        itemOf(report, "three").merged_commit,
+        two.attempts[0]!.head_commit,
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
 });

@@ -22,6 +22,8 @@ export interface LaneDecision {
   readonly kind: "attempt" | "resolver" | "gate";
   readonly itemId?: string;
   readonly attempt?: number;
+  /** A resolver's branch, as its session recorded it. */
+  readonly branch?: string;
   readonly path: string;
   readonly action: "remove" | "keep";
   readonly why: string;
@@ -38,7 +40,12 @@ export function planCleanup(opts: {
   items: readonly ItemRecord[];
   attempts: readonly AttemptRecord[];
   /** Resolver lanes: the attempt whose conflict each resolved, and its folder. */
-  resolvers?: readonly { readonly itemId: string; readonly attempt: number; readonly lane: string }[];
+  resolvers?: readonly {
+    readonly itemId: string;
+    readonly attempt: number;
+    readonly lane: string;
+    readonly branch?: string;
+  }[];
   force: boolean;
   gateWorktree?: string;
 }): LaneDecision[] {
@@ -51,10 +58,17 @@ export function planCleanup(opts: {
     itemId: string;
     n: number;
     laneDir: string;
+    branch?: string;
   }): LaneDecision => {
     const item = items.get(a.itemId);
     const status = item?.status;
-    const lane = { kind: a.kind, itemId: a.itemId, attempt: a.n, path: a.laneDir };
+    const lane = {
+      kind: a.kind,
+      itemId: a.itemId,
+      attempt: a.n,
+      path: a.laneDir,
+      ...(a.branch === undefined || a.branch === "" ? {} : { branch: a.branch }),
+    };
     const remove = (why: string): LaneDecision => ({ ...lane, action: "remove", why });
     const keep = (why: string): LaneDecision => ({ ...lane, action: "keep", why });
     if (status !== undefined && MERGED_STATUSES.has(status)) return remove(`${a.itemId} is ${status}`);
@@ -92,7 +106,13 @@ export function planCleanup(opts: {
   const decisions: LaneDecision[] = [
     ...opts.attempts.map((a) => decide({ kind: "attempt", itemId: a.itemId, n: a.n, laneDir: a.laneDir })),
     ...(opts.resolvers ?? []).map((r) =>
-      decide({ kind: "resolver", itemId: r.itemId, n: r.attempt, laneDir: r.lane }),
+      decide({
+        kind: "resolver",
+        itemId: r.itemId,
+        n: r.attempt,
+        laneDir: r.lane,
+        ...(r.branch === undefined ? {} : { branch: r.branch }),
+      }),
     ),
   ];
   if (opts.gateWorktree !== undefined) {
@@ -151,7 +171,7 @@ export async function cleanupCommand(opts: {
           items: store.listItems(run.id),
           attempts: store.listAttempts(run.id),
           resolvers: [...resolverSessions(store.listEvents(run.id))].flatMap(([itemId, sessions]) =>
-            sessions.map((r) => ({ itemId, attempt: r.attempt, lane: r.lane })),
+            sessions.map((r) => ({ itemId, attempt: r.attempt, lane: r.lane, branch: r.branch })),
           ),
           force: opts.force,
           ...(existsSync(gate) ? { gateWorktree: gate } : {}),
@@ -294,7 +314,7 @@ async function apply(opts: {
 
 function laneBranchOf(runId: string, d: LaneDecision): string {
   return d.kind === "resolver"
-    ? names.resolverBranch(runId, d.itemId ?? "_", d.attempt ?? 0)
+    ? (d.branch ?? names.resolverBranch(runId, d.itemId ?? "_", d.attempt ?? 0))
     : names.laneBranch(runId, d.itemId ?? "_", d.attempt ?? 0);
 }
 
