@@ -162,7 +162,7 @@ export async function benchRealHistory(ctx: BenchContext): Promise<BenchResult> 
       "",
       `By path: ${PATHS.map((p) => `${p} ${counts.get(p) ?? 0}`).join(" · ")}. (clean/trivial: merged by the queue on the first attempt; resolver: merged with a medium conflict and no fresh attempt; fix-forward: merged after one or more fresh attempts from the integration head; failed: not merged.)`,
       "",
-      `Resolver sessions: ${sessions.length}; merged: ${resolvedAndMerged}; resolved but overtaken (the integration branch moved while the resolver ran and the resolution conflicted again, so the item went to fix-forward): ${overtaken}; other endings: ${sessions.length - resolvedAndMerged - overtaken}. Nearly every release changes the \`version\` line of package.json, so a resolution is stale as soon as another release merges.`,
+      `Resolver sessions: ${sessions.length}; merged: ${resolvedAndMerged}; resolved but overtaken (the integration branch moved while the resolver ran and the resolution conflicted again: a medium conflict gets another resolver, a heavy one goes to fix-forward): ${overtaken}; other endings: ${sessions.length - resolvedAndMerged - overtaken}. Nearly every release changes the \`version\` line of package.json, so a resolution is stale as soon as another release merges.`,
       "",
       cmp.equal
         ? `Landed tree of main vs the real ${last}: **identical** (${cmp.total} files, \`git ls-tree -r\` blob for blob).`
