@@ -11,7 +11,8 @@ import { engineRepo, itemOf, repoPaths, runInRepo } from "./harness.js";
 
 // Waits in a lane until the named item's commit is on the integration branch: fixes the merge order.
 const after = (branch: string, subject: string) =>
-  `until git log --format=%s ${branch} | grep -qx "${subject}"; do sleep 0.05; done`;
+  // Bounded (60 s), so an agent of a failed test does not loop forever.
+  `n=0; until git log --format=%s ${branch} | grep -qx "${subject}" || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done`;
 
 describe("conflict classes", () => {
   test("a medium conflict sends the item to fix-forward, told what conflicted and shown its own diff; it then lands", async () => {

@@ -14,7 +14,8 @@ import { engineRepo, itemOf, repoPaths, runInRepo } from "./harness.js";
 
 // Waits in a lane until the named item's commit is on the integration branch: fixes the merge order.
 const after = (branch: string, subject: string) =>
-  `until git log --format=%s ${branch} | grep -qx "${subject}"; do sleep 0.05; done`;
+  // Bounded (60 s), so an agent of a failed test does not loop forever.
+  `n=0; until git log --format=%s ${branch} | grep -qx "${subject}" || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done`;
 
 // A command agent profile running `body` with sh; it first saves the prompt it was given (argv) and
 // its role, so the test can read what it received.
@@ -465,7 +466,7 @@ ${fixer}
 ${valueItems("moved")}  - id: three
     title: Three
     run: |
-      until [ -e ${JSON.stringify(join(tools.dir, "resolving"))} ]; do sleep 0.05; done
+      n=0; until [ -e ${JSON.stringify(join(tools.dir, "resolving"))} ] || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done
       echo three > three.txt && git add three.txt && git commit -qm three
 `,
       });
@@ -529,7 +530,7 @@ ${fixer}
 ${valueItems("again")}  - id: three
     title: Three
     run: |
-      until [ -e ${JSON.stringify(join(tools.dir, "resolving"))} ]; do sleep 0.05; done
+      n=0; until [ -e ${JSON.stringify(join(tools.dir, "resolving"))} ] || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done
       sed -i 's/sep=1/sep=3/' config.txt && git commit -qam three
 `,
       });

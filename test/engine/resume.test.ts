@@ -38,7 +38,7 @@ items:
     run: |
       echo run >> '${marks}.runs'
       echo $$ > '${marks}.slow'
-      while [ ! -e '${marks}.go' ]; do sleep 0.05; done
+      n=0; while [ ! -e '${marks}.go' ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done
       echo slow > slow.txt && git add slow.txt && git commit -qm slow
 `,
         );
@@ -315,7 +315,7 @@ items:
         printf 'Did page 1.\\nNOTES: page 2 is left\\nSTATUS: PARTIAL\\n'
       else
         touch '${marks}.rest'
-        while [ ! -e '${marks}.go' ]; do sleep 0.05; done
+        n=0; while [ ! -e '${marks}.go' ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done
         echo two > pages/2.txt && git add -A && git commit -qm "page 2"
         echo "STATUS: COMPLETE"
       fi
@@ -368,7 +368,7 @@ items:
     run: |
       echo run >> '${marks}.runs'
       touch '${marks}.started'
-      while [ ! -e '${marks}.go' ]; do sleep 0.05; done
+      n=0; while [ ! -e '${marks}.go' ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done
       echo w > w.txt && git add w.txt && git commit -qm w
 `,
         );
