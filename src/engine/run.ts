@@ -360,6 +360,7 @@ async function loop(
   // A conflict is not the agent's fault: a fresh attempt from the current integration head, told
   // what conflicted with what and shown its own previous diff; it does not use up `retries`.
   const fixForward = (t: Tracked, entry: QueueEntry, reason: string, description: string) => {
+    store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
     const a = store.getAttempt(ctx.runId, t.item.id, entry.attempt);
     t.feedback.push({
       attempt: entry.attempt,
@@ -419,22 +420,16 @@ async function loop(
           });
           if (entry.resolution !== undefined) {
             const again = `${reason} (the integration branch moved after a resolver resolved the earlier conflict)`;
-            // Overtaken, not wrong: a medium conflict is resolved again against the new head, if allowed.
-            if (outcome.conflictClass === "medium" && (t.resolverRounds ?? 0) < MAX_RESOLVER_ROUNDS) {
-              const { resolution: _overtaken, ...unresolved } = entry;
+            // Overtaken, not wrong: a medium conflict gets another resolver against the new head.
+            const { resolution: _overtaken, ...unresolved } = entry;
+            if (startResolver(t, unresolved, outcome).started) {
+              // Emitted before the new session's resolver-started (that one follows an await).
               ctx.emit({
                 type: "resolution-rejected",
                 itemId: entry.itemId,
                 attempt: entry.attempt,
                 reason: again,
               });
-              if (!startResolver(t, unresolved, outcome).started) {
-                store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, {
-                  outcome: "conflict",
-                  reason: again,
-                });
-                fixForward(t, entry, again, outcome.description);
-              }
               break;
             }
             resolutionFailed(t, entry, again, outcome.description);
@@ -448,7 +443,6 @@ async function loop(
           const resolving = startResolver(t, entry, outcome);
           if (resolving.started) break;
           const why = resolving.note === undefined ? reason : `${reason}; ${resolving.note}`;
-          store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason: why });
           fixForward(t, entry, why, outcome.description);
           break;
         }
@@ -526,6 +520,8 @@ async function loop(
   ): { started: boolean; note?: string } => {
     if (c.conflictClass !== "medium" || c.tree === undefined || ctx.hardStop.aborted)
       return { started: false };
+    if ((t.resolverRounds ?? 0) >= MAX_RESOLVER_ROUNDS)
+      return { started: false, note: `no resolver ran: ${MAX_RESOLVER_ROUNDS} already tried this attempt` };
     if (budgetHit) return { started: false, note: "no resolver ran: the budget was reached" };
     const profile = resolverProfile(plan, t.item);
     if (!profile.ok) return { started: false, note: profile.error };
@@ -552,7 +548,6 @@ async function loop(
         }
         t.queued = false;
         const reason = `medium merge conflict with the integration branch in: ${c.files.join(", ")}; the resolver (${profile.value.name}) failed: ${r.reason}`;
-        store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
         fixForward(t, entry, reason, [c.description, r.details ?? ""].join("\n\n").trim());
       })
       .catch((e: unknown) => {
@@ -570,7 +565,6 @@ async function loop(
   // goes to fix-forward, as when the resolver itself fails.
   const resolutionFailed = (t: Tracked, entry: QueueEntry, reason: string, details: string) => {
     ctx.emit({ type: "resolution-rejected", itemId: entry.itemId, attempt: entry.attempt, reason });
-    store.updateAttempt(ctx.runId, entry.itemId, entry.attempt, { outcome: "conflict", reason });
     fixForward(t, entry, reason, details);
   };
 
