@@ -13,41 +13,37 @@ export interface Section {
  * Each fresh section says under its heading when it was measured (`when`: commit and date).
  */
 export function replaceSections(existing: string, fresh: readonly Section[], when: string): string {
-  const lines = existing.split("\n");
-  const head: string[] = [];
-  const old: { title: string; lines: string[] }[] = [];
-  for (const line of lines) {
-    if (line.startsWith("## ")) old.push({ title: line.slice(3).trim(), lines: [line] });
-    else if (old.length === 0) head.push(line);
-    else old[old.length - 1]!.lines.push(line);
-  }
+  const { head, sections: old } = splitSections(existing);
   const stamp = (f: Section) => f.text.replace("\n\n", `\n\n_Rewritten alone (\`--only\`) at ${when}._\n\n`);
   const byTitle = new Map(fresh.map((s) => [s.title, s]));
   const used = new Set<string>();
   const body = old.map((s) => {
     const f = byTitle.get(s.title);
-    if (f === undefined) return s.lines.join("\n").replace(/\n*$/, "\n");
+    if (f === undefined) return s.text;
     used.add(s.title);
     return stamp(f);
   });
   for (const f of fresh) if (!used.has(f.title)) body.push(stamp(f));
-  return `${head.join("\n").replace(/\n*$/, "\n\n")}${body.join("\n")}`;
+  return `${head.replace(/\n*$/, "\n\n")}${body.join("\n")}`;
 }
 
 /** The sections of `existing` with these titles, whole and in file order (the opt-in benches' last figures). */
 export function pickSections(existing: string, titles: ReadonlySet<string>): Section[] {
-  const picked: Section[] = [];
-  let current: { title: string; lines: string[] } | undefined;
-  const flush = () => {
-    if (current !== undefined && titles.has(current.title))
-      picked.push({ title: current.title, text: `${current.lines.join("\n").replace(/\n*$/, "")}\n` });
-  };
-  for (const line of existing.split("\n")) {
-    if (line.startsWith("## ")) {
-      flush();
-      current = { title: line.slice(3).trim(), lines: [line] };
-    } else current?.lines.push(line);
+  return splitSections(existing).sections.filter((s) => titles.has(s.title));
+}
+
+// The text before the first `## ` heading, and each section from its heading to the next, ending
+// in exactly one newline.
+function splitSections(text: string): { head: string; sections: Section[] } {
+  const head: string[] = [];
+  const parts: { title: string; lines: string[] }[] = [];
+  for (const line of text.split("\n")) {
+    if (line.startsWith("## ")) parts.push({ title: line.slice(3).trim(), lines: [line] });
+    else if (parts.length === 0) head.push(line);
+    else parts[parts.length - 1]!.lines.push(line);
   }
-  flush();
-  return picked;
+  return {
+    head: head.join("\n"),
+    sections: parts.map((p) => ({ title: p.title, text: p.lines.join("\n").replace(/\n*$/, "\n") })),
+  };
 }
