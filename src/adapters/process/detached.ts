@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { constants } from "node:os";
 import { performance } from "node:perf_hooks";
-import { isGroupAlive, isProcessAlive, killGroup, processStartTime } from "./group.js";
+import { isGroupAlive, isProcessAlive, killGroup, processStartTime, waitGroupGone } from "./group.js";
 import { notStartedOutcome, type ProcessOutcome } from "./run-process.js";
 
 // The wrapper: $1 is the exit file, the rest is the agent's argv, never interpolated into the script.
@@ -219,9 +219,9 @@ async function watch(
   const durationMs = performance.now() - w.started;
   if (isGroupAlive(w.pid)) {
     killGroup(w.pid, termAt === undefined ? "SIGTERM" : "SIGKILL");
-    if (!(await groupGone(w.pid, termAt === undefined ? w.killGraceMs : KILL_SETTLE_MS))) {
+    if (!(await waitGroupGone(w.pid, termAt === undefined ? w.killGraceMs : KILL_SETTLE_MS))) {
       killGroup(w.pid, "SIGKILL");
-      await groupGone(w.pid, KILL_SETTLE_MS);
+      await waitGroupGone(w.pid, KILL_SETTLE_MS);
     }
   }
   cap();
@@ -328,13 +328,4 @@ function rmQuiet(file: string): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function groupGone(pid: number, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (isGroupAlive(pid)) {
-    if (performance.now() >= deadline) return false;
-    await sleep(20);
-  }
-  return true;
 }

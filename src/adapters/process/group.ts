@@ -2,6 +2,20 @@
 // whole tree can be stopped at once; a pid plus its start time names a process even after the pid
 // is reused.
 import { readdirSync, readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+
+/** Polls until no live process of the group led by `pid` is left; false when `ms` passed first. */
+export async function waitGroupGone(pid: number, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    if (!isGroupAlive(pid)) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, GROUP_POLL_MS));
+  }
+}
+
+// How often waitGroupGone looks.
+const GROUP_POLL_MS = 20;
 
 /** Signals flotilla sends to process groups. */
 export type GroupSignal = "SIGTERM" | "SIGKILL" | "SIGINT" | "SIGHUP";

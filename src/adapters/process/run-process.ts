@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
-import { isGroupAlive, killGroup } from "./group.js";
+import { isGroupAlive, killGroup, waitGroupGone } from "./group.js";
 import { openOutputSink, type OutputSink } from "./output-sink.js";
 import { classifySpawnError, type SpawnError } from "./spawn-error.js";
 
@@ -19,7 +19,6 @@ export const DEFAULT_KILL_GRACE_MS = 5000;
 const PIPE_CLOSE_WAIT_MS = 500;
 // Turns of the event loop `within` still grants after its timer fired (see there).
 const LATE_TIMER_TURNS = 10;
-const POLL_MS = 20;
 // How long a SIGKILLed group may take to disappear before we stop waiting for it.
 const KILL_SETTLE_MS = 2000;
 
@@ -261,17 +260,6 @@ async function stopGroup(pid: number, graceMs: number): Promise<void> {
   await waitGroupGone(pid, KILL_SETTLE_MS);
 }
 
-// Polls until no live process of the group is left; false when `ms` passed first.
-async function waitGroupGone(pid: number, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    if (!isGroupAlive(pid)) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-// Waits for `promise`, but no longer than `ms` (and leaves no timer behind).
 /**
  * Waits for `promise` at most `ms`. A timer can fire late and first in the loop's turn when the
  * process was busy or starved for longer than `ms` (a loaded machine): the I/O that became ready
