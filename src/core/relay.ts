@@ -3,6 +3,20 @@
 // carries a whole run's history.
 import type { RelayEntry } from "./prompt.js";
 
+/** What an item's queued work tells later prompts: from a finished attempt, or its row after a crash. */
+export function relayEntryOf(
+  item: { readonly id: string; readonly title: string },
+  work: Pick<RelayEntry, "filesChanged" | "commits" | "notes">,
+): RelayEntry {
+  return {
+    itemId: item.id,
+    title: item.title,
+    filesChanged: work.filesChanged,
+    commits: work.commits,
+    ...(work.notes === undefined ? {} : { notes: work.notes }),
+  };
+}
+
 /** Caps of the relay section. */
 export const RELAY_LIMITS = { maxEntries: 10, maxRecent: 5, maxBytes: 16_000 } as const;
 

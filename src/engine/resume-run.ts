@@ -4,6 +4,7 @@
 import { hostname } from "node:os";
 import { processStartTime } from "../adapters/process/group.js";
 import { replayFollowUps } from "../core/follow-up.js";
+import { relayEntryOf } from "../core/relay.js";
 import type { ResumeItem } from "../core/resume-plan.js";
 import type { Item } from "../plan/types.js";
 import {
@@ -100,13 +101,7 @@ export async function seedResume(ctx: EngineContext, run: RunRecord): Promise<Re
         const step = s.step;
         // What dependents are told this item did (its work is recorded once it was queued).
         if (row !== undefined && row.commits.length > 0) {
-          t.relay = {
-            itemId: s.itemId,
-            title: t.item.title,
-            filesChanged: row.filesChanged,
-            commits: row.commits,
-            ...(row.notes === undefined ? {} : { notes: row.notes }),
-          };
+          t.relay = relayEntryOf(t.item, row);
         }
         switch (step.kind) {
           case "merged":

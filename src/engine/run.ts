@@ -10,7 +10,7 @@ import { createBudget } from "../core/budget.js";
 import { followUpItem } from "../core/follow-up.js";
 import { dispatchWeight } from "../core/dispatch-weight.js";
 import { itemWeight } from "../core/plan-summary.js";
-import { selectRelay } from "../core/relay.js";
+import { relayEntryOf, selectRelay } from "../core/relay.js";
 import { decide, blockedBy, type SchedulerItemState } from "../core/scheduler.js";
 import type { EventSink, RunEvent } from "../core/events.js";
 import type { FailedCriterion, FeedbackEntry, RelayEntry } from "../core/prompt.js";
@@ -603,13 +603,7 @@ async function loop(
       if (result.kind === "work") {
         if (result.partial === undefined) delete t.partial;
         else t.partial = result.partial;
-        t.relay = {
-          itemId: t.item.id,
-          title: t.item.title,
-          filesChanged: result.filesChanged,
-          commits: result.commits,
-          ...(result.notes === undefined ? {} : { notes: result.notes }),
-        };
+        t.relay = relayEntryOf(t.item, result);
         setItem(t, "queued", undefined, {
           filesChanged: [...result.filesChanged],
           commits: [...result.commits],
